@@ -1,0 +1,32 @@
+/** Field names whose values are never logged, whatever object they appear in. */
+const SECRET_FIELD =
+  /^(authorization|cookie|set-cookie|apikey|api[-_]?key|x-api-key|token|access[-_]?token|refresh[-_]?token|password|secret|litellm[-_]?key|master[-_]?key|service[-_]?key|jwt)$/i;
+const BEARER = /\b(Bearer)\s+[A-Za-z0-9._~+/=-]+/gi;
+const JWT_LIKE = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+const LITELLM_KEY = /\bsk-[A-Za-z0-9_-]{8,}/g;
+
+export const REDACTED = '[REDACTED]';
+
+function redactString(value: string, secrets: readonly string[]): string {
+  let out = value.replace(BEARER, `$1 ${REDACTED}`).replace(JWT_LIKE, REDACTED).replace(LITELLM_KEY, REDACTED);
+  for (const secret of secrets) {
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+/**
+ * A deep copy of a log record with secrets removed: known secret field names, bearer tokens,
+ * anything shaped like a JWT or a LiteLLM key, and the configured secret values themselves.
+ */
+export function redact(value: unknown, secrets: readonly string[] = [], depth = 0): unknown {
+  if (typeof value === 'string') return redactString(value, secrets);
+  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (value instanceof Date) return value;
+  if (Array.isArray(value)) return value.map((v) => redact(v, secrets, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_FIELD.test(k) && v !== undefined && v !== null ? REDACTED : redact(v, secrets, depth + 1);
+  }
+  return out;
+}

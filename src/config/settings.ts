@@ -1,0 +1,205 @@
+import { Type, type TSchema } from 'typebox';
+
+/**
+ * Every setting the service reads, in one table: the config loader, `.env.example` and the README's
+ * configuration table are all derived from it, so they cannot drift apart.
+ */
+export interface SettingDefinition {
+  /** The environment variable. */
+  env: string;
+  schema: TSchema;
+  /** Used when the variable is unset (also in production unless `requiredInProduction`). */
+  default?: string;
+  /** In production, leaving it unset stops start-up. */
+  requiredInProduction?: boolean;
+  /** Never printed, logged or returned. */
+  secret?: boolean;
+  /** Comma-separated list. */
+  list?: boolean;
+  description: string;
+}
+
+const httpUrl = Type.String({ pattern: '^https?://[^\\s]+$' });
+const positiveInt = (maximum?: number) => Type.Integer({ minimum: 1, ...(maximum === undefined ? {} : { maximum }) });
+
+export const SETTINGS = {
+  nodeEnv: {
+    env: 'NODE_ENV',
+    schema: Type.Enum(['development', 'production', 'test']),
+    default: 'development',
+    description: '`production` enforces every required setting and hides internals; `development` runs on embedded defaults.',
+  },
+  host: { env: 'HOST', schema: Type.String({ minLength: 1 }), default: '0.0.0.0', description: 'Interface to listen on.' },
+  port: { env: 'PORT', schema: Type.Integer({ minimum: 0, maximum: 65535 }), default: '8000', description: 'HTTP port.' },
+  publicBaseUrl: {
+    env: 'PUBLIC_BASE_URL',
+    schema: httpUrl,
+    description: 'Public URL of the gateway, used in the start banner and the OpenAPI `servers` list.',
+  },
+  supabaseUrl: {
+    env: 'SUPABASE_URL',
+    schema: httpUrl,
+    requiredInProduction: true,
+    description:
+      'Supabase project URL. Enables the Supabase REST adapters, the JWKS endpoint and the `iss` check. Unset in development: in-memory twins.',
+  },
+  supabaseAnonKey: {
+    env: 'SUPABASE_ANON_KEY',
+    schema: Type.String({ minLength: 1 }),
+    requiredInProduction: true,
+    secret: true,
+    description: 'Supabase anon key, sent as `apikey` on user-scoped upstream calls.',
+  },
+  supabaseServiceKey: {
+    env: 'SUPABASE_SERVICE_KEY',
+    schema: Type.String({ minLength: 1 }),
+    secret: true,
+    description: 'Supabase service-role key. Never used for user-scoped calls; optional.',
+  },
+  edgeFunctionUrl: {
+    env: 'EDGE_FUNCTION_URL',
+    schema: Type.String({ pattern: '^https?://[^\\s]+/conversation-manager/?$' }),
+    requiredInProduction: true,
+    description:
+      'Full URL of the `conversation-manager` Edge Function (must end with `/conversation-manager`). Unset in development: the in-memory conversation store.',
+  },
+  litellmUrl: {
+    env: 'LITELLM_URL',
+    schema: httpUrl,
+    requiredInProduction: true,
+    description: 'LiteLLM proxy base URL. Unset in development: the built-in `local/echo` model.',
+  },
+  litellmMasterKey: {
+    env: 'LITELLM_MASTER_KEY',
+    schema: Type.String({ minLength: 1 }),
+    requiredInProduction: true,
+    secret: true,
+    description: "LiteLLM master key for the gateway's own calls (catalogue, health); never for a user's chat.",
+  },
+  redisUrl: {
+    env: 'REDIS_URL',
+    schema: Type.String({ pattern: '^rediss?://[^\\s]+$' }),
+    secret: true,
+    description: 'Redis for the shared cache and rate limits. Unset: in-process cache and limits.',
+  },
+  jwtSecretKey: {
+    env: 'JWT_SECRET_KEY',
+    schema: Type.String({ minLength: 32 }),
+    requiredInProduction: true,
+    secret: true,
+    description:
+      'Supabase JWT secret for HS256 tokens (at least 32 characters). In development a fixed development secret is used when unset, and the banner says so.',
+  },
+  jwtAlgorithm: {
+    env: 'JWT_ALGORITHM',
+    schema: Type.Enum(['HS256', 'HS384', 'HS512']),
+    default: 'HS256',
+    description: 'Algorithm of tokens signed with `JWT_SECRET_KEY` (and of `npm run token`).',
+  },
+  jwtAllowedAlgorithms: {
+    env: 'JWT_ALLOWED_ALGORITHMS',
+    schema: Type.Array(Type.Enum(['HS256', 'HS384', 'HS512', 'ES256', 'RS256']), { minItems: 1 }),
+    list: true,
+    default: 'HS256,ES256,RS256',
+    description:
+      'Allow-list of token algorithms. HS* verify with `JWT_SECRET_KEY` only; ES256/RS256 with the JWKS only. `none` is never accepted.',
+  },
+  jwtAudience: {
+    env: 'JWT_AUDIENCE',
+    schema: Type.String({ minLength: 1 }),
+    default: 'authenticated',
+    description: 'Required `aud` claim.',
+  },
+  jwtIssuer: {
+    env: 'JWT_ISSUER',
+    schema: Type.String({ minLength: 1 }),
+    description: 'Required `iss` claim. Default: `<SUPABASE_URL>/auth/v1` when SUPABASE_URL is set, else not checked.',
+  },
+  jwksUrl: {
+    env: 'JWKS_URL',
+    schema: httpUrl,
+    description: 'JWKS for ES256/RS256 tokens. Default: `<SUPABASE_URL>/auth/v1/.well-known/jwks.json`.',
+  },
+  jwksCacheSeconds: {
+    env: 'JWKS_CACHE_SECONDS',
+    schema: positiveInt(600),
+    default: '600',
+    description: 'How long the JWKS is cached (Supabase caches it 10 minutes: at most 600).',
+  },
+  jwksRefetchIntervalSeconds: {
+    env: 'JWKS_REFETCH_INTERVAL_SECONDS',
+    schema: positiveInt(3600),
+    default: '30',
+    description: 'Minimum time between two JWKS refetches caused by an unknown `kid` (key rotation).',
+  },
+  jwtClockSkewSeconds: {
+    env: 'JWT_CLOCK_SKEW_SECONDS',
+    schema: Type.Integer({ minimum: 0, maximum: 300 }),
+    default: '30',
+    description: 'Clock skew tolerated on `exp` and `nbf`.',
+  },
+  maxContextMessages: {
+    env: 'MAX_CONTEXT_MESSAGES',
+    schema: positiveInt(1000),
+    default: '100',
+    description: 'How many of the newest messages of a branch are sent to the model.',
+  },
+  streamTimeoutSeconds: {
+    env: 'STREAM_TIMEOUT',
+    schema: positiveInt(3600),
+    default: '120',
+    description: 'Overall limit of one streamed completion, in seconds.',
+  },
+  connectionPoolSize: {
+    env: 'CONNECTION_POOL_SIZE',
+    schema: positiveInt(10000),
+    default: '100',
+    description: 'Maximum open keep-alive sockets per upstream.',
+  },
+  upstreamTimeoutMs: {
+    env: 'UPSTREAM_TIMEOUT_MS',
+    schema: positiveInt(120000),
+    default: '10000',
+    description: 'Timeout of one non-streaming upstream call (connect to last byte), in milliseconds.',
+  },
+  healthProbeTimeoutMs: {
+    env: 'HEALTH_PROBE_TIMEOUT_MS',
+    schema: positiveInt(30000),
+    default: '2000',
+    description: 'Timeout of one dependency probe in `/health` and `/health/ready`.',
+  },
+  enableMetrics: {
+    env: 'ENABLE_METRICS',
+    schema: Type.Boolean(),
+    default: 'true',
+    description: 'Serve Prometheus metrics at `/metrics`.',
+  },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    schema: Type.Enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
+    default: 'info',
+    description: 'bunyan log level (case-insensitive: `INFO` works).',
+  },
+  corsOrigins: {
+    env: 'CORS_ORIGINS',
+    schema: Type.Array(Type.String({ pattern: '^(\\*|https?://[^\\s/]+)$' })),
+    list: true,
+    default: '',
+    description:
+      'Comma-separated origins allowed by CORS (e.g. `https://app.example.com`). Empty: no cross-origin access. `*` only outside production.',
+  },
+  bodyLimitBytes: {
+    env: 'BODY_LIMIT_BYTES',
+    schema: positiveInt(50 * 1024 * 1024),
+    default: '1048576',
+    description: 'Largest accepted request body; larger ones get 413.',
+  },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    schema: Type.Boolean(),
+    default: 'false',
+    description: 'Trust `X-Forwarded-*` headers (set behind Railway or another load balancer) for the client IP.',
+  },
+} as const satisfies Record<string, SettingDefinition>;
+
+export type SettingKey = keyof typeof SETTINGS;

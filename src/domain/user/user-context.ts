@@ -1,0 +1,9 @@
+/**
+ * Who is calling, as the use cases see it: no Koa context, no claims they do not need.
+ * `token` is the raw access token, kept only to forward it to upstreams under RLS; never logged.
+ */
+export interface UserContext {
+  readonly userId: string;
+  readonly token: string;
+  readonly email?: string;
+}

@@ -1,0 +1,55 @@
+import Koa from 'koa';
+import type { DependencyContainer } from 'tsyringe';
+import { CONFIG, type Config } from '../../config/config';
+import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from '../../ports/access-token-verifier.port';
+import { CLOCK, type Clock } from '../../ports/clock.port';
+import { ID_GENERATOR, type IdGenerator } from '../../ports/id-generator.port';
+import { AUDIT_LOGGER, LOGGER, type Logger } from '../../ports/logger.port';
+import { authenticate } from './middleware/authenticate';
+import { jsonBodyParser } from './middleware/body-parser';
+import { errorHandler } from './middleware/error-handler';
+import { requestId } from './middleware/request-id';
+import { requestLog } from './middleware/request-log';
+import { corsFromAllowList, securityHeaders } from './middleware/security';
+import { buildRouter, notFoundOrMethodNotAllowed } from './routing/register-routes';
+import { isAuthenticatedPath, type RouteSpec } from './routing/route-spec';
+import { allRoutes } from './routes/all-routes';
+
+export interface AppOptions {
+  /** Routes added beside the real ones (tests mount probes of the middleware this way). */
+  extraRoutes?: RouteSpec[];
+}
+
+/**
+ * The Koa application on the given container, without listening: tests run the real wiring on an
+ * ephemeral port, `main.ts` adds the server and its lifecycle.
+ */
+export function createApp(container: DependencyContainer, options: AppOptions = {}): Koa {
+  const config = container.resolve<Config>(CONFIG);
+  const logger = container.resolve<Logger>(LOGGER);
+  const audit = container.resolve<Logger>(AUDIT_LOGGER);
+  const clock = container.resolve<Clock>(CLOCK);
+  const verifier = container.resolve<AccessTokenVerifier>(ACCESS_TOKEN_VERIFIER);
+  const auth = (ctx: Koa.Context) => authenticate(ctx, verifier, audit);
+
+  const router = buildRouter([...allRoutes(), ...(options.extraRoutes ?? [])], container, auth);
+  const app = new Koa({ proxy: config.trustProxy });
+  // Errors are logged by the error middleware; Koa's own printer would log them twice.
+  app.silent = true;
+
+  app.use(requestId(container.resolve<IdGenerator>(ID_GENERATOR)));
+  app.use(requestLog(logger, clock));
+  app.use(errorHandler(logger));
+  app.use(securityHeaders(config));
+  app.use(corsFromAllowList(config));
+  app.use(jsonBodyParser(config.bodyLimitBytes));
+  // Everything under /v1 is authenticated before routing, so no /v1 route can be mounted without it
+  // and an unknown /v1 path does not reveal to an anonymous caller that it does not exist.
+  app.use(async (ctx, next) => {
+    if (isAuthenticatedPath(ctx.path) && ctx.method !== 'OPTIONS') await auth(ctx);
+    await next();
+  });
+  app.use(notFoundOrMethodNotAllowed(router));
+  app.use(router.routes());
+  return app;
+}

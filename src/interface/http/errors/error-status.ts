@@ -1,0 +1,51 @@
+import type { ErrorCode } from '../../../domain/errors/error-codes';
+
+/** The one place where an error code becomes an HTTP status (API.md). */
+export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
+  INVALID_JSON: 400,
+  BAD_REQUEST: 400,
+  AUTH_REQUIRED: 401,
+  AUTH_INVALID: 401,
+  AUTH_EXPIRED: 401,
+  INSUFFICIENT_BALANCE: 402,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  CONFIRMATION_REQUIRED: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  VALIDATION_ERROR: 422,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  UPSTREAM_ERROR: 502,
+  UPSTREAM_CONTRACT: 502,
+  UPSTREAM_UNAVAILABLE: 503,
+  SERVICE_SHUTTING_DOWN: 503,
+  UPSTREAM_TIMEOUT: 504,
+};
+
+/** A human message per code, for documentation examples and generic failures. */
+export const DEFAULT_MESSAGE: Readonly<Record<ErrorCode, string>> = {
+  INVALID_JSON: 'The request body is not valid JSON',
+  BAD_REQUEST: 'The request could not be read',
+  AUTH_REQUIRED: 'Authentication required: send Authorization: Bearer <access token>',
+  AUTH_INVALID: 'The access token signature is invalid',
+  AUTH_EXPIRED: 'The access token has expired',
+  INSUFFICIENT_BALANCE: 'Insufficient balance to start a completion',
+  FORBIDDEN: 'This action is not allowed',
+  NOT_FOUND: 'Resource not found',
+  METHOD_NOT_ALLOWED: 'Method not allowed on this path',
+  CONFLICT: 'The request conflicts with the current state',
+  CONFIRMATION_REQUIRED: 'This destructive call needs a confirmation token',
+  PAYLOAD_TOO_LARGE: 'The request body is too large',
+  UNSUPPORTED_MEDIA_TYPE: 'The request body must be application/json',
+  VALIDATION_ERROR: 'The request is invalid',
+  RATE_LIMITED: 'Too many requests; retry after the time in Retry-After',
+  INTERNAL_ERROR: 'An unexpected error occurred',
+  UPSTREAM_ERROR: 'An upstream service answered with an error',
+  UPSTREAM_CONTRACT: 'An upstream service answered with an unusable response',
+  UPSTREAM_UNAVAILABLE: 'An upstream service is unavailable; try again shortly',
+  SERVICE_SHUTTING_DOWN: 'The service is restarting; try again shortly',
+  UPSTREAM_TIMEOUT: 'An upstream service did not answer in time',
+};

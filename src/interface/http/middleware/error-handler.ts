@@ -1,0 +1,87 @@
+import type { Context, Middleware } from 'koa';
+import { AppError, isAppError } from '../../../domain/errors/app-error';
+import type { ErrorCode } from '../../../domain/errors/error-codes';
+import type { Logger } from '../../../ports/logger.port';
+import { errorEnvelope } from '../envelope';
+import { DEFAULT_MESSAGE, STATUS_BY_CODE } from '../errors/error-status';
+
+interface HttpLikeError {
+  status?: number;
+  statusCode?: number;
+  type?: string;
+  expose?: boolean;
+  headers?: Record<string, string>;
+}
+
+/** Headers that stay on an error response: tracing, CORS, rate limits, security policy. */
+const KEPT_ON_ERROR =
+  /^(x-request-id|vary|allow|access-control-.*|ratelimit.*|content-security-policy|strict-transport-security|x-content-type-options|x-frame-options|x-dns-prefetch-control|referrer-policy|x-download-options|x-permitted-cross-domain-policies|cross-origin-.*|origin-agent-cluster|x-xss-protection)$/i;
+
+/** Errors thrown by Koa, the router and the body parser, in terms of our codes. */
+function fromHttpError(err: HttpLikeError): AppError | undefined {
+  const status = err.status ?? err.statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  const code: ErrorCode | undefined =
+    status === 413
+      ? 'PAYLOAD_TOO_LARGE'
+      : status === 415
+        ? 'UNSUPPORTED_MEDIA_TYPE'
+        : status === 400 && err.type === 'entity.parse.failed'
+          ? 'INVALID_JSON'
+          : status === 404
+            ? 'NOT_FOUND'
+            : status === 405
+              ? 'METHOD_NOT_ALLOWED'
+              : status === 400
+                ? 'BAD_REQUEST'
+                : undefined;
+  return code ? new AppError(code, DEFAULT_MESSAGE[code]) : undefined;
+}
+
+export function toAppError(err: unknown): AppError {
+  if (isAppError(err)) return err;
+  return fromHttpError((err ?? {}) as HttpLikeError) ?? new AppError('INTERNAL_ERROR', DEFAULT_MESSAGE.INTERNAL_ERROR, { cause: err });
+}
+
+/** Writes an AppError as the envelope, with the headers its code implies. */
+export function writeError(ctx: Context, error: AppError): void {
+  const status = STATUS_BY_CODE[error.code];
+  ctx.state.errorCode = error.code;
+  ctx.status = status;
+  if (error.retryAfterSeconds !== undefined) ctx.set('Retry-After', String(Math.max(0, Math.ceil(error.retryAfterSeconds))));
+  if (status === 401) ctx.set('WWW-Authenticate', 'Bearer');
+  ctx.body = errorEnvelope({
+    message: error.message,
+    code: error.code,
+    ...(error.details ? { details: error.details } : {}),
+    request_id: ctx.state.requestId as string,
+  });
+}
+
+/**
+ * Turns every error into the envelope of API.md. Unknown errors are a 500 with the request id and
+ * nothing else; the full error goes to the log only.
+ */
+export function errorHandler(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      const error = toAppError(err);
+      if (error.code === 'INTERNAL_ERROR') {
+        logger.error({ err: error.cause ?? err, request_id: ctx.state.requestId }, 'unhandled error');
+      } else if (STATUS_BY_CODE[error.code] >= 500) {
+        logger.warn(
+          { request_id: ctx.state.requestId, code: error.code, message: error.message, details: error.details },
+          'upstream failure',
+        );
+      }
+      if (ctx.headerSent || ctx.res.writableEnded) return; // a stream reports its own failures
+      // Headers set for the success path (e.g. a stream's) must not leak into the error.
+      for (const name of Object.keys(ctx.response.headers)) {
+        if (!KEPT_ON_ERROR.test(name)) ctx.remove(name);
+      }
+      writeError(ctx, error);
+    }
+  };
+}

@@ -1,0 +1,27 @@
+import type { ValidateFunction } from 'ajv';
+import type { TSchema } from 'typebox';
+import { AppError } from '../../../domain/errors/app-error';
+import { createAjv, toFieldErrors, type FieldError } from '../../../support/json-schema';
+
+// Bodies: no coercion, nothing removed — an unknown field is an error, not silently dropped.
+const bodyAjv = createAjv({ coerceTypes: false, removeAdditional: false, useDefaults: false });
+// Path and query values arrive as text.
+const textAjv = createAjv({ coerceTypes: 'array', removeAdditional: false, useDefaults: true });
+
+export type Location = 'path' | 'query' | 'body';
+
+export interface CompiledValidator {
+  (value: unknown): FieldError[];
+}
+
+export function compileValidator(schema: TSchema, location: Location): CompiledValidator {
+  const validate: ValidateFunction = (location === 'body' ? bodyAjv : textAjv).compile(schema);
+  return (value: unknown) => {
+    if (validate(value)) return [];
+    return toFieldErrors(validate.errors).map((f) => ({ ...f, location }));
+  };
+}
+
+export function validationError(fields: FieldError[]): AppError {
+  return new AppError('VALIDATION_ERROR', 'The request is invalid', { details: { fields } });
+}

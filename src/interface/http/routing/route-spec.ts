@@ -1,0 +1,85 @@
+import type { ParameterizedContext } from 'koa';
+import type { TSchema } from 'typebox';
+import type { DependencyContainer } from 'tsyringe';
+import type { ErrorCode } from '../../../domain/errors/error-codes';
+import type { UserContext } from '../../../domain/user/user-context';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+export interface ResponseSpec {
+  description: string;
+  /** Schema of `data` for envelope responses, of the whole body otherwise. */
+  schema?: TSchema;
+  example?: unknown;
+  /** Wrapped in `{success, data}` (default) or sent as is (health checks, OpenAI objects). */
+  envelope?: boolean;
+  /** Media type when not JSON (e.g. `text/event-stream`), with a textual example. */
+  contentType?: string;
+  headers?: Record<string, { description: string; schema: TSchema }>;
+}
+
+export interface RouteInput<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
+  params: P;
+  query: Q;
+  body: B;
+  /** Set on every authenticated route (all of /v1). */
+  user: UserContext | undefined;
+  requestId: string;
+  container: DependencyContainer;
+  /** Aborted when the client goes away: pass it to long upstream calls. */
+  signal: AbortSignal;
+  koa: ParameterizedContext;
+}
+
+export type RouteReply =
+  | { kind: 'envelope'; status: number; data: unknown; headers?: Record<string, string> }
+  | { kind: 'raw'; status: number; body: unknown; headers?: Record<string, string> }
+  /** The handler wrote the response itself (streams, downloads). */
+  | { kind: 'handled' };
+
+export interface RouteSpec {
+  method: HttpMethod;
+  /** OpenAPI form: `/v1/conversations/{id}`. */
+  path: string;
+  operationId: string;
+  summary: string;
+  description: string;
+  tags: string[];
+  /** Public routes need no token; everything under /v1 is authenticated whatever this says. */
+  public?: boolean;
+  params?: TSchema;
+  query?: TSchema;
+  body?: TSchema;
+  bodyExample?: unknown;
+  responses: Record<number, ResponseSpec>;
+  /** Error codes this operation can answer besides the generic ones added for auth and bodies. */
+  errors?: ErrorCode[];
+  /** Marks an operation kept for old clients. */
+  deprecated?: boolean;
+  // The handler validates nothing: params, query and body arrive already checked against the schemas.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  handler(input: RouteInput<any, any, any>): Promise<RouteReply>;
+}
+
+export function ok(data: unknown, status = 200, headers?: Record<string, string>): RouteReply {
+  return { kind: 'envelope', status, data, headers };
+}
+
+export function raw(body: unknown, status = 200, headers?: Record<string, string>): RouteReply {
+  return { kind: 'raw', status, body, headers };
+}
+
+export const HANDLED: RouteReply = { kind: 'handled' };
+
+export function isAuthenticatedPath(path: string): boolean {
+  return path === '/v1' || path.startsWith('/v1/');
+}
+
+export function requiresAuth(spec: Pick<RouteSpec, 'path' | 'public'>): boolean {
+  return isAuthenticatedPath(spec.path) || !spec.public;
+}
+
+/** `/v1/conversations/{id}` -> `/v1/conversations/:id` (the router's syntax). */
+export function toRouterPath(path: string): string {
+  return path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
+}

@@ -1,0 +1,24 @@
+import http from 'node:http';
+import type Koa from 'koa';
+
+export interface ServerOptions {
+  /** Above the load balancer's idle timeout, so the balancer never reuses a socket we just closed. */
+  keepAliveTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** Bounds a request's body and headers, not a streamed response. */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
+  keepAliveTimeoutMs: 65_000,
+  headersTimeoutMs: 66_000,
+  requestTimeoutMs: 60_000,
+};
+
+export function createHttpServer(app: Koa, options: ServerOptions = DEFAULT_SERVER_OPTIONS): http.Server {
+  const server = http.createServer(app.callback());
+  server.keepAliveTimeout = options.keepAliveTimeoutMs;
+  server.headersTimeout = options.headersTimeoutMs;
+  server.requestTimeout = options.requestTimeoutMs;
+  return server;
+}

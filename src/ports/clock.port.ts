@@ -1,0 +1,7 @@
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  nowMs(): number;
+  now(): Date;
+}
+
+export const CLOCK = Symbol('Clock');

@@ -1,0 +1,6 @@
+export interface IdGenerator {
+  /** A new random UUID (v4). */
+  uuid(): string;
+}
+
+export const ID_GENERATOR = Symbol('IdGenerator');
