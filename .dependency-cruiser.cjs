@@ -39,10 +39,11 @@ module.exports = {
     },
     {
       name: 'adapters-do-not-import-each-other',
-      comment: 'A composite adapter is wired in the composition root, not by importing a sibling technology.',
+      comment:
+        'A composite adapter is wired in the composition root, not by importing a sibling technology. adapters/http is the shared upstream HTTP plumbing (pool, retries, breaker).',
       severity: 'error',
       from: { path: '^src/adapters/([^/]+)/' },
-      to: { path: '^src/adapters/', pathNot: ['^src/adapters/$1/'] },
+      to: { path: '^src/adapters/', pathNot: ['^src/adapters/$1/', '^src/adapters/http/'] },
     },
     {
       name: 'adapters-never-import-interface-or-application-use-cases',

@@ -6,4 +6,6 @@ export interface UserContext {
   readonly userId: string;
   readonly token: string;
   readonly email?: string;
+  /** The request this call serves, forwarded upstream as X-Request-Id for tracing. */
+  readonly requestId?: string;
 }

@@ -1,0 +1,194 @@
+import axios, { type AxiosError, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import axiosRetry, { exponentialDelay, isNetworkError, retryAfter } from 'axios-retry';
+import http from 'node:http';
+import https from 'node:https';
+import { AppError } from '../../domain/errors/app-error';
+import type { Clock } from '../../ports/clock.port';
+import type { Logger } from '../../ports/logger.port';
+import { CircuitBreaker } from './circuit-breaker';
+import { NOOP_UPSTREAM_OBSERVER, type CallOutcome, type UpstreamObserver } from './upstream-observer';
+
+export interface UpstreamClientOptions {
+  /** `edge_function`, `litellm`, `supabase`: used in logs, metrics and error details. */
+  name: string;
+  baseURL: string;
+  /** Maximum open sockets (CONNECTION_POOL_SIZE). */
+  poolSize: number;
+  /** Connect to last byte of a non-streaming call. */
+  timeoutMs: number;
+  /** Extra attempts of an idempotent call after a network error, 5xx or 429. */
+  retries?: number;
+  /** A `Retry-After` longer than this is not waited for: the call fails fast with it instead. */
+  maxRetryDelayMs?: number;
+  failureThreshold?: number;
+  openMs?: number;
+  observer?: UpstreamObserver;
+}
+
+export interface UpstreamRequest extends AxiosRequestConfig {
+  /** Gateway operation name, for logs and metrics (never the raw path with ids). */
+  operation: string;
+  /** Safe to repeat: reads, and writes the upstream makes idempotent. Only these are retried. */
+  idempotent: boolean;
+  requestId?: string;
+}
+
+interface RetryState {
+  operation: string;
+  idempotent: boolean;
+}
+
+const NETWORK_DOWN = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ERR_SOCKET_CLOSED',
+]);
+
+function isTimeout(err: AxiosError): boolean {
+  return err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' || err.code === 'ERR_CANCELED_TIMEOUT' || /timeout/i.test(err.message);
+}
+
+/**
+ * The HTTP client of one upstream: a keep-alive pool of `poolSize` sockets, explicit timeouts,
+ * retries with exponential backoff, jitter and `Retry-After` for idempotent calls only, a circuit
+ * breaker, and one log line per call (operation, status, duration, request id; never a header).
+ *
+ * Any HTTP status comes back as a response for the adapter to translate (each upstream has its own
+ * error shapes); network failures, timeouts and an open circuit become AppErrors here.
+ */
+export class UpstreamClient {
+  readonly http: AxiosInstance;
+  readonly breaker: CircuitBreaker;
+  private readonly observer: UpstreamObserver;
+
+  constructor(
+    readonly options: UpstreamClientOptions,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.observer = options.observer ?? NOOP_UPSTREAM_OBSERVER;
+    const agentOptions = {
+      keepAlive: true,
+      maxSockets: options.poolSize,
+      maxFreeSockets: Math.min(options.poolSize, 64),
+      scheduling: 'lifo' as const,
+    };
+    this.http = axios.create({
+      baseURL: options.baseURL,
+      timeout: options.timeoutMs,
+      httpAgent: new http.Agent(agentOptions),
+      httpsAgent: new https.Agent(agentOptions),
+      // 5xx and 429 are errors so axios-retry sees them; the final one is returned as a response.
+      validateStatus: (status) => status < 500 && status !== 429,
+      maxRedirects: 0,
+      transitional: { clarifyTimeoutError: true },
+    });
+    this.breaker = new CircuitBreaker(
+      {
+        failureThreshold: options.failureThreshold ?? 5,
+        openMs: options.openMs ?? 10_000,
+        onStateChange: (state) => {
+          this.observer.breakerState(options.name, state);
+          this.logger.warn({ upstream: options.name, breaker: state }, 'circuit breaker state changed');
+        },
+      },
+      clock,
+    );
+    const maxRetryDelayMs = options.maxRetryDelayMs ?? 2_000;
+    axiosRetry(this.http, {
+      retries: options.retries ?? 2,
+      shouldResetTimeout: true,
+      retryCondition: (err) => {
+        const state = (err.config as { upstream?: RetryState } | undefined)?.upstream;
+        if (!state?.idempotent || axios.isCancel(err)) return false;
+        if (retryAfter(err) > maxRetryDelayMs) return false;
+        const status = err.response?.status;
+        return isNetworkError(err) || isTimeout(err) || status === 429 || (status !== undefined && status >= 500);
+      },
+      retryDelay: (count, err) => Math.min(exponentialDelay(count, err, 100), maxRetryDelayMs),
+      onRetry: (count, err, config) => {
+        const state = (config as { upstream?: RetryState }).upstream;
+        this.observer.retry(options.name, state?.operation ?? 'unknown');
+        this.logger.info(
+          { upstream: options.name, operation: state?.operation, attempt: count + 1, reason: err.response?.status ?? err.code },
+          'upstream retry',
+        );
+      },
+    });
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  async request<T = unknown>(req: UpstreamRequest): Promise<AxiosResponse<T>> {
+    const { operation, idempotent, requestId, ...config } = req;
+    if (!this.breaker.allow()) {
+      this.observer.call(this.name, operation, 'circuit_open', 0);
+      throw new AppError('UPSTREAM_UNAVAILABLE', `${this.name} is unavailable (circuit open); try again shortly`, {
+        retryAfterSeconds: this.breaker.retryAfterSeconds(),
+        details: { upstream: this.name },
+      });
+    }
+    const started = this.clock.nowMs();
+    const headers = { ...(config.headers as Record<string, string> | undefined), ...(requestId ? { 'X-Request-Id': requestId } : {}) };
+    try {
+      const res = await this.http.request<T>({ ...config, headers, upstream: { operation, idempotent } } as AxiosRequestConfig);
+      this.finish(operation, res.status, started, requestId);
+      return res;
+    } catch (err) {
+      const e = err as AxiosError<T>;
+      if (e.response) {
+        this.finish(operation, e.response.status, started, requestId);
+        return e.response;
+      }
+      throw this.networkFailure(operation, e, started, requestId);
+    }
+  }
+
+  private finish(operation: string, status: number, started: number, requestId: string | undefined): void {
+    const durationMs = this.clock.nowMs() - started;
+    let outcome: CallOutcome = 'success';
+    if (status >= 500 || status === 429) {
+      outcome = 'server_error';
+      this.breaker.failure();
+    } else if (status >= 400) {
+      outcome = 'client_error';
+      this.breaker.neutral();
+    } else this.breaker.success();
+    this.observer.call(this.name, operation, outcome, durationMs);
+    const fields = { upstream: this.name, operation, status, duration_ms: durationMs, request_id: requestId };
+    if (status >= 500) this.logger.warn(fields, 'upstream call');
+    else this.logger.info(fields, 'upstream call');
+  }
+
+  /** A call that got no HTTP answer: timeout, refused or reset connection, cancellation. */
+  networkFailure(operation: string, err: AxiosError | Error, started: number, requestId: string | undefined): AppError {
+    const durationMs = this.clock.nowMs() - started;
+    const code = (err as AxiosError).code;
+    if (axios.isCancel(err) || code === 'ERR_CANCELED') {
+      this.breaker.neutral();
+      this.logger.info({ upstream: this.name, operation, duration_ms: durationMs, request_id: requestId }, 'upstream call cancelled');
+      return new AppError('UPSTREAM_UNAVAILABLE', 'The request was cancelled', { details: { upstream: this.name, cancelled: true } });
+    }
+    this.breaker.failure();
+    const timeout = isTimeout(err as AxiosError);
+    this.observer.call(this.name, operation, timeout ? 'timeout' : 'network_error', durationMs);
+    this.logger.warn(
+      { upstream: this.name, operation, error: code ?? err.message, duration_ms: durationMs, request_id: requestId },
+      'upstream call failed',
+    );
+    if (timeout) {
+      return new AppError('UPSTREAM_TIMEOUT', `${this.name} did not answer in time`, { details: { upstream: this.name } });
+    }
+    return new AppError('UPSTREAM_UNAVAILABLE', `${this.name} is unreachable`, {
+      retryAfterSeconds: 5,
+      details: { upstream: this.name, reason: code && NETWORK_DOWN.has(code) ? code : 'network_error' },
+    });
+  }
+}
