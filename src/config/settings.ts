@@ -138,6 +138,11 @@ export const SETTINGS = {
     default: '30',
     description: 'Clock skew tolerated on `exp` and `nbf`.',
   },
+  defaultModel: {
+    env: 'DEFAULT_MODEL',
+    schema: Type.String({ minLength: 1, maxLength: 200 }),
+    description: 'Model of a conversation created without one. Default: `local/echo` without LITELLM_URL, else `gpt-4o-mini`.',
+  },
   maxContextMessages: {
     env: 'MAX_CONTEXT_MESSAGES',
     schema: positiveInt(1000),
@@ -173,6 +178,12 @@ export const SETTINGS = {
     schema: Type.Boolean(),
     default: 'true',
     description: 'Serve Prometheus metrics at `/metrics`.',
+  },
+  metricsToken: {
+    env: 'METRICS_TOKEN',
+    schema: Type.String({ minLength: 16 }),
+    secret: true,
+    description: 'When set, `/metrics` requires `Authorization: Bearer <METRICS_TOKEN>`.',
   },
   logLevel: {
     env: 'LOG_LEVEL',
