@@ -7,8 +7,10 @@ import { HttpDependencyProbe } from './adapters/http-probe/http-dependency-probe
 import { createLogger } from './adapters/logging/bunyan-logger';
 import { EmbeddedProbe } from './adapters/memory/embedded-probe';
 import { MemoryCache } from './adapters/memory/memory-cache';
+import { MemoryConversationStore } from './adapters/memory/memory-conversation-store';
 import { createRedisClient } from './adapters/redis/redis-client';
 import { RedisProbe } from './adapters/redis/redis-probe';
+import { RedisStreamSlots } from './adapters/redis/redis-stream-slots';
 import { NoopMetrics } from './adapters/metrics/noop-metrics';
 import { PrometheusMetrics } from './adapters/metrics/prometheus-metrics';
 import { CryptoIdGenerator } from './adapters/system/crypto-id-generator';
@@ -38,9 +40,11 @@ import { ACCESS_TOKEN_VERIFIER } from './ports/access-token-verifier.port';
 import { CACHE } from './ports/cache.port';
 import { CLOCK, type Clock } from './ports/clock.port';
 import { DEPENDENCY_PROBES, type DependencyProbe } from './ports/dependency-probe.port';
-import { ID_GENERATOR } from './ports/id-generator.port';
+import { CONVERSATION_STORE, type ConversationStore } from './ports/conversation-store.port';
+import { ID_GENERATOR, type IdGenerator } from './ports/id-generator.port';
 import { AUDIT_LOGGER, LOGGER, type Logger } from './ports/logger.port';
 import { METRICS } from './ports/metrics.port';
+import { RATE_LIMIT_STORE, STREAM_SLOTS, type RateLimitStore, type StreamSlots } from './ports/rate-limit-store.port';
 
 /** Which adapter serves each port, for the start banner and `/health`. */
 export interface AdapterBinding {
@@ -194,15 +198,23 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
         )
       : new EmbeddedProbe('litellm', true),
   );
-  if (config.redisUrl) {
-    const redis = createRedisClient({ url: config.redisUrl }, logger.child({ component: 'redis' }));
+  const redis = config.redisUrl ? createRedisClient({ url: config.redisUrl }, logger.child({ component: 'redis' })) : undefined;
+  if (redis) {
     resources.add('redis', () => redis.quit());
     probes.push(new RedisProbe(redis, clock));
   }
+  c.registerInstance<RateLimitStore>(RATE_LIMIT_STORE, { redisClient: redis, isShared: () => redis?.status === 'ready' });
+  c.registerInstance<StreamSlots>(STREAM_SLOTS, new RedisStreamSlots(redis, config.streamTimeoutSeconds + 60));
+  bind('RateLimits', redis ? 'redis (per-process fallback)' : 'per-process');
   for (const probe of probes) c.register(DEPENDENCY_PROBES, { useValue: probe });
   c.registerInstance<HealthCheckOptions>(HEALTH_CHECK_OPTIONS, { probeTimeoutMs: timeoutMs, reuseForMs: 1000 });
 
   c.registerSingleton(CheckHealth);
+
+  // Conversations: the Edge Function, or its in-memory twin (the embedded default).
+  const ids = c.resolve<IdGenerator>(ID_GENERATOR);
+  c.registerInstance<ConversationStore>(CONVERSATION_STORE, new MemoryConversationStore(clock, ids, config.effectiveDefaultModel));
+  bind('ConversationStore', 'memory');
 
   // Conversations and chat.
   c.registerInstance<ChatPolicy>(CHAT_POLICY, {

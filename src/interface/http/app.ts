@@ -6,16 +6,21 @@ import { CLOCK, type Clock } from '../../ports/clock.port';
 import { ID_GENERATOR, type IdGenerator } from '../../ports/id-generator.port';
 import { AUDIT_LOGGER, LOGGER, type Logger } from '../../ports/logger.port';
 import { METRICS, type Metrics } from '../../ports/metrics.port';
+import { RATE_LIMIT_STORE, type RateLimitStore } from '../../ports/rate-limit-store.port';
 import { authenticate } from './middleware/authenticate';
 import { jsonBodyParser } from './middleware/body-parser';
 import { errorHandler } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
+import { rateLimiters } from './middleware/rate-limit';
 import { requestMetrics } from './middleware/request-metrics';
 import { corsFromAllowList, securityHeaders } from './middleware/security';
 import { buildRouter, notFoundOrMethodNotAllowed } from './routing/register-routes';
 import { isAuthenticatedPath, type RouteSpec } from './routing/route-spec';
 import { allRoutes } from './routes/all-routes';
+
+/** Paths never rate-limited: health probes, metrics scrapes, documentation assets. */
+const UNLIMITED = /^\/(health(\/.*)?|live|ready|metrics|docs(\/.*)?|openapi\.json)$/;
 
 export interface AppOptions {
   /** Routes added beside the real ones (tests mount probes of the middleware this way). */
@@ -45,6 +50,15 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
   app.use(errorHandler(logger));
   app.use(securityHeaders(config));
   app.use(corsFromAllowList(config));
+  const limits = rateLimiters({
+    config,
+    store: container.resolve<RateLimitStore>(RATE_LIMIT_STORE),
+    metrics: container.resolve<Metrics>(METRICS),
+    audit,
+    logger,
+  });
+  // Before authentication, per IP: also bounds token guessing. Probes of load balancers are exempt.
+  app.use((ctx, next) => (UNLIMITED.test(ctx.path) ? next() : limits.anonymous(ctx, next)));
   app.use(jsonBodyParser(config.bodyLimitBytes));
   // Everything under /v1 is authenticated before routing, so no /v1 route can be mounted without it
   // and an unknown /v1 path does not reveal to an anonymous caller that it does not exist.
@@ -52,6 +66,7 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
     if (isAuthenticatedPath(ctx.path) && ctx.method !== 'OPTIONS') await auth(ctx);
     await next();
   });
+  app.use(limits.perUser);
   app.use(notFoundOrMethodNotAllowed(router));
   app.use(router.routes());
   return app;

@@ -62,7 +62,7 @@ function plain(schema: TSchema, components: Record<string, Json>): Json {
 
 function implicitErrors(spec: RouteSpec): ErrorCode[] {
   const codes: ErrorCode[] = [];
-  if (requiresAuth(spec)) codes.push('AUTH_REQUIRED', 'AUTH_INVALID', 'AUTH_EXPIRED');
+  if (requiresAuth(spec)) codes.push('AUTH_REQUIRED', 'AUTH_INVALID', 'AUTH_EXPIRED', 'RATE_LIMITED');
   if (spec.body) codes.push('INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'VALIDATION_ERROR');
   if (spec.params || spec.query) codes.push('VALIDATION_ERROR');
   codes.push('INTERNAL_ERROR');
@@ -75,6 +75,7 @@ function errorExample(code: ErrorCode): Json {
     error.details = { fields: [{ path: 'title', message: 'must NOT have more than 200 characters', location: 'body' }] };
   if (code === 'INSUFFICIENT_BALANCE') error.details = { available_balance: 0, max_budget: 10 };
   if (code === 'UNSUPPORTED_MEDIA_TYPE') error.details = { received: 'text/plain' };
+  if (code === 'RATE_LIMITED') error.details = { class: 'chat', limit: 30 };
   return { success: false, error };
 }
 

@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
-import type { CompletedTurn, GenerationParams } from '../../../application/chat/chat-turn';
+import type { CompletedTurn, GenerationParams, StreamingTurn } from '../../../application/chat/chat-turn';
+import { CONFIG, type Config } from '../../../config/config';
 import { RegenerateMessage, type RegenerateCommand } from '../../../application/chat/regenerate-message.use-case';
 import { SendChatMessage, type SendChatCommand } from '../../../application/chat/send-chat-message.use-case';
 import { GetMessage } from '../../../application/messages/get-message.use-case';
@@ -10,6 +11,7 @@ import { CLOCK, type Clock } from '../../../ports/clock.port';
 import { ID_GENERATOR, type IdGenerator } from '../../../ports/id-generator.port';
 import { LOGGER, type Logger } from '../../../ports/logger.port';
 import { METRICS, type Metrics } from '../../../ports/metrics.port';
+import { STREAM_SLOTS, type StreamSlots } from '../../../ports/rate-limit-store.port';
 import { HANDLED, ok, raw, userOf, type RouteInput, type RouteReply, type RouteSpec } from '../routing/route-spec';
 import {
   ChatCompletionBody,
@@ -113,7 +115,27 @@ function chatCompletionObject(turn: CompletedTurn, id: string, created: number):
   };
 }
 
-async function streamTurn(input: RouteInput, turn: Awaited<ReturnType<SendChatMessage['stream']>>): Promise<RouteReply> {
+/**
+ * Holds one of the user's stream slots for the whole stream (taken before anything is stored),
+ * so one user cannot open streams without bound.
+ */
+async function withStreamSlot(input: RouteInput, open: () => Promise<StreamingTurn>): Promise<RouteReply> {
+  const config = input.container.resolve<Config>(CONFIG);
+  const release = await input.container.resolve<StreamSlots>(STREAM_SLOTS).acquire(userOf(input).userId, config.maxStreamsPerUser);
+  if (!release) {
+    throw new AppError('RATE_LIMITED', `At most ${config.maxStreamsPerUser} streams may be open at once`, {
+      retryAfterSeconds: 5,
+      details: { reason: 'too_many_streams', max_streams: config.maxStreamsPerUser },
+    });
+  }
+  try {
+    return await streamTurn(input, await open());
+  } finally {
+    await release();
+  }
+}
+
+async function streamTurn(input: RouteInput, turn: StreamingTurn): Promise<RouteReply> {
   await relayTurn(input.koa, turn, {
     completionId: completionId(input),
     createdSeconds: nowSeconds(input),
@@ -136,7 +158,7 @@ async function regenerated(input: RouteInput, turn: CompletedTurn): Promise<Rout
 
 async function regenerate(input: RouteInput, cmd: RegenerateCommand, stream: boolean): Promise<RouteReply> {
   const useCase = input.container.resolve(RegenerateMessage);
-  if (stream) return streamTurn(input, await useCase.stream(userOf(input), cmd, input.signal));
+  if (stream) return withStreamSlot(input, () => useCase.stream(userOf(input), cmd, input.signal));
   return regenerated(input, await useCase.complete(userOf(input), cmd, input.signal));
 }
 
@@ -245,7 +267,7 @@ export function chatRoutes(): RouteSpec[] {
         const body = input.body as ChatBody;
         const cmd = toSendCommand(body);
         const useCase = input.container.resolve(SendChatMessage);
-        if (body.stream ?? true) return streamTurn(input, await useCase.stream(userOf(input), cmd, input.signal));
+        if (body.stream ?? true) return withStreamSlot(input, () => useCase.stream(userOf(input), cmd, input.signal));
         const turn = await useCase.complete(userOf(input), cmd, input.signal);
         return raw(chatCompletionObject(turn, completionId(input), nowSeconds(input)), 200, placementHeaders(turn));
       },

@@ -1,0 +1,144 @@
+import type { Context, Middleware, Next } from 'koa';
+import ratelimit from 'koa-ratelimit';
+import type { Config } from '../../../config/config';
+import { AppError } from '../../../domain/errors/app-error';
+import type { Logger } from '../../../ports/logger.port';
+import type { Metrics } from '../../../ports/metrics.port';
+import type { RateLimitStore } from '../../../ports/rate-limit-store.port';
+
+export type EndpointClass = 'chat' | 'batch' | 'reads' | 'writes';
+
+const CHAT = /^\/v1\/(chat\/|messages\/[^/]+\/regenerate$)/;
+const BATCH = /^\/v1\/(conversations\/batch$|export\/)/;
+
+export function endpointClass(method: string, path: string): EndpointClass {
+  if (method === 'POST' && CHAT.test(path)) return 'chat';
+  if (BATCH.test(path)) return 'batch';
+  return method === 'GET' || method === 'HEAD' ? 'reads' : 'writes';
+}
+
+interface Limiter {
+  redis?: Middleware;
+  memory: Middleware;
+  /** Entries of the per-process limiter, swept so a flood of ids cannot grow memory forever. */
+  memoryDb: Map<string, { reset: number }>;
+}
+
+function limiter(store: RateLimitStore, namespace: string, max: number, durationMs: number, id: (ctx: Context) => string): Limiter {
+  const headers = { remaining: 'RateLimit-Remaining', reset: 'RateLimit-Reset', total: 'RateLimit-Limit' };
+  const memoryDb = new Map<string, { reset: number }>();
+  const common = { duration: durationMs, max, id, headers, namespace };
+  return {
+    memoryDb,
+    memory: ratelimit({ ...common, driver: 'memory', db: memoryDb as unknown as Map<unknown, unknown> }) as unknown as Middleware,
+    ...(store.redisClient
+      ? { redis: ratelimit({ ...common, driver: 'redis', db: store.redisClient as never }) as unknown as Middleware }
+      : {}),
+  };
+}
+
+export interface RateLimitDeps {
+  config: Config;
+  store: RateLimitStore;
+  metrics: Metrics;
+  audit: Logger;
+  logger: Logger;
+}
+
+/**
+ * Runs one limiter: shared through Redis while it is available, per process otherwise (the API
+ * stays up; metrics and one log line say so). koa-ratelimit's reset header is an epoch time; it
+ * is rewritten to seconds-from-now as the RateLimit header fields specify.
+ */
+function runner(deps: RateLimitDeps) {
+  let usingFallback = false;
+  const fallback = (active: boolean): void => {
+    if (active === usingFallback) return;
+    usingFallback = active;
+    deps.metrics.rateLimiterFallback(active);
+    if (active) deps.logger.warn({}, 'rate limits fall back to per-process counters (Redis unavailable)');
+    else deps.logger.info({}, 'rate limits shared through Redis again');
+  };
+
+  return async (ctx: Context, next: Next, l: Limiter, klass: string): Promise<void> => {
+    let passed = false;
+    const proceed = async (): Promise<void> => {
+      passed = true;
+      relativeReset(ctx);
+      await next();
+    };
+    const shared = l.redis !== undefined && deps.store.isShared();
+    try {
+      await (shared ? l.redis! : l.memory)(ctx, proceed);
+      if (shared) fallback(false);
+    } catch (err) {
+      if (passed || !shared) throw err;
+      fallback(true);
+      await l.memory(ctx, proceed);
+    }
+    if (passed) return;
+    relativeReset(ctx);
+    const retryAfter = Number((ctx.state.rateLimit as { after?: number } | undefined)?.after ?? 1);
+    deps.metrics.rateLimited(klass);
+    deps.audit.warn(
+      {
+        event: 'rate_limited',
+        class: klass,
+        user_id: (ctx.state.user as { userId?: string } | undefined)?.userId,
+        ip: ctx.ip,
+        request_id: ctx.state.requestId,
+        path: ctx.path,
+      },
+      'rate limit hit',
+    );
+    throw new AppError('RATE_LIMITED', 'Too many requests; retry after the time in Retry-After', {
+      retryAfterSeconds: Math.max(1, retryAfter),
+      details: { class: klass, limit: Number(ctx.response.get('RateLimit-Limit')) || undefined },
+    });
+  };
+}
+
+function relativeReset(ctx: Context): void {
+  const reset = Number(ctx.response.get('RateLimit-Reset'));
+  if (reset > 1e9) ctx.set('RateLimit-Reset', String(Math.max(0, Math.ceil(reset - Date.now() / 1000))));
+}
+
+function sweep(l: Limiter): void {
+  const now = Date.now() / 1000;
+  for (const [key, entry] of l.memoryDb) if (entry.reset < now) l.memoryDb.delete(key);
+}
+
+export interface RateLimiters {
+  /** Per client IP, before authentication. */
+  anonymous: Middleware;
+  /** Per user and endpoint class, after authentication. */
+  perUser: Middleware;
+  close(): void;
+}
+
+export function rateLimiters(deps: RateLimitDeps): RateLimiters {
+  const { config } = deps;
+  const windowMs = config.rateLimitWindowSeconds * 1000;
+  const userId = (ctx: Context) => (ctx.state.user as { userId: string }).userId;
+  const byIp = limiter(deps.store, 'acg:v1:rl:ip', config.rateLimitAnonymous, windowMs, (ctx) => ctx.ip);
+  const byClass: Record<EndpointClass, Limiter> = {
+    chat: limiter(deps.store, 'acg:v1:rl:chat', config.rateLimitChat, windowMs, userId),
+    batch: limiter(deps.store, 'acg:v1:rl:batch', config.rateLimitBatch, windowMs, userId),
+    reads: limiter(deps.store, 'acg:v1:rl:reads', config.rateLimitReads, windowMs, userId),
+    writes: limiter(deps.store, 'acg:v1:rl:writes', config.rateLimitWrites, windowMs, userId),
+  };
+  const run = runner(deps);
+  const timer = setInterval(() => [byIp, ...Object.values(byClass)].forEach(sweep), windowMs);
+  timer.unref();
+  const off: Middleware = (_ctx, next) => next();
+  if (!config.rateLimitEnabled) return { anonymous: off, perUser: off, close: () => clearInterval(timer) };
+  return {
+    anonymous: (ctx, next) => (ctx.method === 'OPTIONS' ? next() : run(ctx, next, byIp, 'anonymous')),
+    perUser: (ctx, next) => {
+      if (!ctx.state.user) return next();
+      const klass = endpointClass(ctx.method, ctx.path);
+      return run(ctx, next, byClass[klass], klass);
+    },
+    close: () => clearInterval(timer),
+  };
+}
