@@ -3,16 +3,23 @@ import type { Writable } from 'node:stream';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { JwksKeyStore } from './adapters/supabase/auth/jwks-key-store';
 import { SupabaseAccessTokenVerifier } from './adapters/supabase/auth/supabase-access-token-verifier';
+import { SupabaseUserDirectory } from './adapters/supabase/supabase-user-directory';
 import { HttpDependencyProbe } from './adapters/http-probe/http-dependency-probe';
 import { createLogger } from './adapters/logging/bunyan-logger';
 import { EmbeddedProbe } from './adapters/memory/embedded-probe';
 import { MemoryCache } from './adapters/memory/memory-cache';
+import { MemoryUserDirectory } from './adapters/memory/memory-user-directory';
 import { createRedisClient } from './adapters/redis/redis-client';
 import { RedisProbe } from './adapters/redis/redis-probe';
 import { CryptoIdGenerator } from './adapters/system/crypto-id-generator';
 import { SystemClock } from './adapters/system/system-clock';
 import { CheckHealth, HEALTH_CHECK_OPTIONS, type HealthCheckOptions } from './application/check-health.use-case';
 import { SERVICE_LIFECYCLE, ServiceLifecycle } from './application/service-lifecycle';
+import { GetBalance } from './application/user/get-balance.use-case';
+import { GetProfile } from './application/user/get-profile.use-case';
+import { InvalidateUserCache } from './application/user/invalidate-user-cache.use-case';
+import { UpdateProfile } from './application/user/update-profile.use-case';
+import { USER_CACHE_OPTIONS, UserProfileCache, type UserCacheOptions } from './application/user/user-profile-cache';
 import { CONFIG, type Config } from './config/config';
 import { secretValues } from './config/load-config';
 import { ACCESS_TOKEN_VERIFIER } from './ports/access-token-verifier.port';
@@ -21,6 +28,7 @@ import { CLOCK, type Clock } from './ports/clock.port';
 import { DEPENDENCY_PROBES, type DependencyProbe } from './ports/dependency-probe.port';
 import { ID_GENERATOR } from './ports/id-generator.port';
 import { AUDIT_LOGGER, LOGGER, type Logger } from './ports/logger.port';
+import { USER_DIRECTORY } from './ports/user-directory.port';
 
 /** Which adapter serves each port, for the start banner and `/health`. */
 export interface AdapterBinding {
@@ -129,6 +137,32 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   // Cache: the in-process LRU (Redis comes with the cache layer).
   c.registerInstance(CACHE, new MemoryCache(clock));
   bind('Cache', 'memory-lru');
+
+  // User directory: Supabase `user_profiles` with the user's own JWT, or the in-memory twin.
+  if (config.supabaseUrl) {
+    if (!config.supabaseAnonKey) logger.warn({}, 'SUPABASE_URL is set without SUPABASE_ANON_KEY: profile and balance calls will fail');
+    const directory = new SupabaseUserDirectory(
+      {
+        supabaseUrl: config.supabaseUrl,
+        anonKey: config.supabaseAnonKey,
+        poolSize: config.connectionPoolSize,
+        timeoutMs: config.upstreamTimeoutMs,
+      },
+      clock,
+      logger.child({ component: 'user-directory' }),
+    );
+    c.registerInstance(USER_DIRECTORY, directory);
+    bind('UserDirectory', 'supabase-rest', host(config.supabaseUrl));
+  } else {
+    c.registerInstance(USER_DIRECTORY, new MemoryUserDirectory(clock));
+    bind('UserDirectory', 'memory');
+  }
+  c.registerInstance<UserCacheOptions>(USER_CACHE_OPTIONS, { profileTtlSeconds: config.profileCacheTtlSeconds });
+  c.registerSingleton(UserProfileCache);
+  c.registerSingleton(GetProfile);
+  c.registerSingleton(GetBalance);
+  c.registerSingleton(UpdateProfile);
+  c.registerSingleton(InvalidateUserCache);
 
   // Dependency probes: cheap, free calls only.
   const probes: DependencyProbe[] = [];
