@@ -3,11 +3,13 @@ import type { Writable } from 'node:stream';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { JwksKeyStore } from './adapters/supabase/auth/jwks-key-store';
 import { SupabaseAccessTokenVerifier } from './adapters/supabase/auth/supabase-access-token-verifier';
+import { SupabaseUserDirectory } from './adapters/supabase/supabase-user-directory';
 import { HttpDependencyProbe } from './adapters/http-probe/http-dependency-probe';
 import { createLogger } from './adapters/logging/bunyan-logger';
 import { EmbeddedProbe } from './adapters/memory/embedded-probe';
 import { MemoryCache } from './adapters/memory/memory-cache';
 import { MemoryConversationStore } from './adapters/memory/memory-conversation-store';
+import { MemoryUserDirectory } from './adapters/memory/memory-user-directory';
 import { createRedisClient } from './adapters/redis/redis-client';
 import { RedisProbe } from './adapters/redis/redis-probe';
 import { RedisStreamSlots } from './adapters/redis/redis-stream-slots';
@@ -34,6 +36,12 @@ import { ListConversations } from './application/conversations/list-conversation
 import { UpdateConversation } from './application/conversations/update-conversation.use-case';
 import { EditMessage } from './application/messages/edit-message.use-case';
 import { GetMessage } from './application/messages/get-message.use-case';
+import { GetBalance } from './application/user/get-balance.use-case';
+import { GetProfile } from './application/user/get-profile.use-case';
+import { InvalidateUserCacheOnTurn } from './application/user/invalidate-on-turn.listener';
+import { InvalidateUserCache } from './application/user/invalidate-user-cache.use-case';
+import { UpdateProfile } from './application/user/update-profile.use-case';
+import { USER_CACHE_OPTIONS, UserProfileCache, type UserCacheOptions } from './application/user/user-profile-cache';
 import { CONFIG, type Config } from './config/config';
 import { secretValues } from './config/load-config';
 import { ACCESS_TOKEN_VERIFIER } from './ports/access-token-verifier.port';
@@ -45,6 +53,7 @@ import { ID_GENERATOR, type IdGenerator } from './ports/id-generator.port';
 import { AUDIT_LOGGER, LOGGER, type Logger } from './ports/logger.port';
 import { METRICS } from './ports/metrics.port';
 import { RATE_LIMIT_STORE, STREAM_SLOTS, type RateLimitStore, type StreamSlots } from './ports/rate-limit-store.port';
+import { USER_DIRECTORY } from './ports/user-directory.port';
 
 /** Which adapter serves each port, for the start banner and `/health`. */
 export interface AdapterBinding {
@@ -157,6 +166,32 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   c.registerInstance(CACHE, new MemoryCache(clock));
   bind('Cache', 'memory-lru');
 
+  // User directory: Supabase `user_profiles` with the user's own JWT, or the in-memory twin.
+  if (config.supabaseUrl) {
+    if (!config.supabaseAnonKey) logger.warn({}, 'SUPABASE_URL is set without SUPABASE_ANON_KEY: profile and balance calls will fail');
+    const directory = new SupabaseUserDirectory(
+      {
+        supabaseUrl: config.supabaseUrl,
+        anonKey: config.supabaseAnonKey,
+        poolSize: config.connectionPoolSize,
+        timeoutMs: config.upstreamTimeoutMs,
+      },
+      clock,
+      logger.child({ component: 'user-directory' }),
+    );
+    c.registerInstance(USER_DIRECTORY, directory);
+    bind('UserDirectory', 'supabase-rest', host(config.supabaseUrl));
+  } else {
+    c.registerInstance(USER_DIRECTORY, new MemoryUserDirectory(clock));
+    bind('UserDirectory', 'memory');
+  }
+  c.registerInstance<UserCacheOptions>(USER_CACHE_OPTIONS, { profileTtlSeconds: config.profileCacheTtlSeconds });
+  c.registerSingleton(UserProfileCache);
+  c.registerSingleton(GetProfile);
+  c.registerSingleton(GetBalance);
+  c.registerSingleton(UpdateProfile);
+  c.registerSingleton(InvalidateUserCache);
+
   // Dependency probes: cheap, free calls only.
   const probes: DependencyProbe[] = [];
   const timeoutMs = config.healthProbeTimeoutMs;
@@ -221,7 +256,10 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     defaultModel: config.effectiveDefaultModel,
     maxContextMessages: config.maxContextMessages,
   });
-  c.registerInstance<TurnListener[]>(TURN_LISTENERS, [new MetricsTurnListener(metrics)]);
+  c.registerInstance<TurnListener[]>(TURN_LISTENERS, [
+    new MetricsTurnListener(metrics),
+    new InvalidateUserCacheOnTurn(c.resolve(InvalidateUserCache)),
+  ]);
   for (const useCase of [
     CreateConversation,
     ListConversations,

@@ -173,6 +173,12 @@ export const SETTINGS = {
     default: '2000',
     description: 'Timeout of one dependency probe in `/health` and `/health/ready`.',
   },
+  profileCacheTtlSeconds: {
+    env: 'PROFILE_CACHE_TTL_SECONDS',
+    schema: positiveInt(86400),
+    default: '900',
+    description: 'How long a user profile and balance are cached (dropped earlier on a profile change or a finished chat).',
+  },
   enableMetrics: {
     env: 'ENABLE_METRICS',
     schema: Type.Boolean(),

@@ -26,7 +26,7 @@ function fromHttpError(err: HttpLikeError): AppError | undefined {
       ? 'PAYLOAD_TOO_LARGE'
       : status === 415
         ? 'UNSUPPORTED_MEDIA_TYPE'
-        : status === 400 && err.type === 'entity.parse.failed'
+        : status === 400 && (err.type === 'entity.parse.failed' || (err as unknown) instanceof SyntaxError)
           ? 'INVALID_JSON'
           : status === 404
             ? 'NOT_FOUND'

@@ -6,6 +6,7 @@ import { docsRoutes } from './docs.routes';
 import { healthRoutes, serviceInfoRoutes } from './health.routes';
 import { messageRoutes } from './messages.routes';
 import { metricsRoutes } from './metrics.routes';
+import { userRoutes } from './user.routes';
 
 /**
  * Every route the service serves, in documentation order. The OpenAPI document, `/info` and the
@@ -26,6 +27,7 @@ export function allRoutes(): RouteSpec[] {
     ...chatRoutes(),
     ...conversationRoutes(),
     ...messageRoutes(),
+    ...userRoutes(),
     ...serviceInfoRoutes(() => routes),
     ...healthRoutes(),
     ...metricsRoutes(),
