@@ -9,10 +9,29 @@ import { EmbeddedProbe } from './adapters/memory/embedded-probe';
 import { MemoryCache } from './adapters/memory/memory-cache';
 import { createRedisClient } from './adapters/redis/redis-client';
 import { RedisProbe } from './adapters/redis/redis-probe';
+import { NoopMetrics } from './adapters/metrics/noop-metrics';
+import { PrometheusMetrics } from './adapters/metrics/prometheus-metrics';
 import { CryptoIdGenerator } from './adapters/system/crypto-id-generator';
 import { SystemClock } from './adapters/system/system-clock';
 import { CheckHealth, HEALTH_CHECK_OPTIONS, type HealthCheckOptions } from './application/check-health.use-case';
 import { SERVICE_LIFECYCLE, ServiceLifecycle } from './application/service-lifecycle';
+import { CHAT_POLICY, type ChatPolicy } from './application/chat-policy';
+import { ChatAccount } from './application/chat/chat-account';
+import { TURN_LISTENERS, type TurnListener } from './application/chat/chat-turn';
+import { MetricsTurnListener } from './application/chat/metrics-turn-listener';
+import { RegenerateMessage } from './application/chat/regenerate-message.use-case';
+import { ReplyGenerator } from './application/chat/reply-generator';
+import { SendChatMessage } from './application/chat/send-chat-message.use-case';
+import { ActivateBranch } from './application/conversations/activate-branch.use-case';
+import { CreateBranch } from './application/conversations/create-branch.use-case';
+import { CreateConversation } from './application/conversations/create-conversation.use-case';
+import { GetConversationFull } from './application/conversations/get-conversation-full.use-case';
+import { GetConversation } from './application/conversations/get-conversation.use-case';
+import { ListBranches } from './application/conversations/list-branches.use-case';
+import { ListConversations } from './application/conversations/list-conversations.use-case';
+import { UpdateConversation } from './application/conversations/update-conversation.use-case';
+import { EditMessage } from './application/messages/edit-message.use-case';
+import { GetMessage } from './application/messages/get-message.use-case';
 import { CONFIG, type Config } from './config/config';
 import { secretValues } from './config/load-config';
 import { ACCESS_TOKEN_VERIFIER } from './ports/access-token-verifier.port';
@@ -21,6 +40,7 @@ import { CLOCK, type Clock } from './ports/clock.port';
 import { DEPENDENCY_PROBES, type DependencyProbe } from './ports/dependency-probe.port';
 import { ID_GENERATOR } from './ports/id-generator.port';
 import { AUDIT_LOGGER, LOGGER, type Logger } from './ports/logger.port';
+import { METRICS } from './ports/metrics.port';
 
 /** Which adapter serves each port, for the start banner and `/health`. */
 export interface AdapterBinding {
@@ -90,6 +110,9 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   c.registerInstance(ID_GENERATOR, new CryptoIdGenerator());
   c.registerInstance(RESOURCES, resources);
   c.registerInstance(SERVICE_LIFECYCLE, new ServiceLifecycle());
+  const metrics = config.enableMetrics ? new PrometheusMetrics() : new NoopMetrics();
+  c.registerInstance(METRICS, metrics);
+  bind('Metrics', config.enableMetrics ? 'prometheus' : 'disabled');
   bind('Clock', overrides.clock ? 'injected' : 'system');
   bind('IdGenerator', 'crypto');
 
@@ -180,6 +203,31 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   c.registerInstance<HealthCheckOptions>(HEALTH_CHECK_OPTIONS, { probeTimeoutMs: timeoutMs, reuseForMs: 1000 });
 
   c.registerSingleton(CheckHealth);
+
+  // Conversations and chat.
+  c.registerInstance<ChatPolicy>(CHAT_POLICY, {
+    defaultModel: config.effectiveDefaultModel,
+    maxContextMessages: config.maxContextMessages,
+  });
+  c.registerInstance<TurnListener[]>(TURN_LISTENERS, [new MetricsTurnListener(metrics)]);
+  for (const useCase of [
+    CreateConversation,
+    ListConversations,
+    GetConversation,
+    GetConversationFull,
+    UpdateConversation,
+    ListBranches,
+    CreateBranch,
+    ActivateBranch,
+    GetMessage,
+    EditMessage,
+    ChatAccount,
+    ReplyGenerator,
+    SendChatMessage,
+    RegenerateMessage,
+  ] as const) {
+    c.registerSingleton(useCase as never);
+  }
   c.registerInstance(ADAPTER_BINDINGS, bindings);
   return c;
 }

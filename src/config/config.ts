@@ -18,6 +18,8 @@ export interface DerivedConfig {
   jwtSecret: string | undefined;
   /** True when the development secret is in use (the banner says so). */
   usesDevJwtSecret: boolean;
+  /** DEFAULT_MODEL, or the built-in local model when no LiteLLM is configured. */
+  effectiveDefaultModel: string;
   /** Expected `iss`, or undefined when it is not checked. */
   expectedIssuer: string | undefined;
   /** Where ES256/RS256 keys come from, or undefined (then only HS* tokens can be accepted). */

@@ -128,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     version: readPackageVersion(),
     jwtSecret: v.jwtSecretKey ?? (usesDevJwtSecret ? DEV_JWT_SECRET : undefined),
     usesDevJwtSecret,
+    effectiveDefaultModel: v.defaultModel ?? (v.litellmUrl ? 'gpt-4o-mini' : 'local/echo'),
     expectedIssuer: v.jwtIssuer ?? (supabaseUrl ? `${supabaseUrl}/auth/v1` : undefined),
     effectiveJwksUrl: v.jwksUrl ?? (supabaseUrl ? `${supabaseUrl}/auth/v1/.well-known/jwks.json` : undefined),
   });

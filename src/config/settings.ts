@@ -138,6 +138,11 @@ export const SETTINGS = {
     default: '30',
     description: 'Clock skew tolerated on `exp` and `nbf`.',
   },
+  defaultModel: {
+    env: 'DEFAULT_MODEL',
+    schema: Type.String({ minLength: 1, maxLength: 200 }),
+    description: 'Model of a conversation created without one. Default: `local/echo` without LITELLM_URL, else `gpt-4o-mini`.',
+  },
   maxContextMessages: {
     env: 'MAX_CONTEXT_MESSAGES',
     schema: positiveInt(1000),
@@ -174,11 +179,65 @@ export const SETTINGS = {
     default: 'true',
     description: 'Serve Prometheus metrics at `/metrics`.',
   },
+  metricsToken: {
+    env: 'METRICS_TOKEN',
+    schema: Type.String({ minLength: 16 }),
+    secret: true,
+    description: 'When set, `/metrics` requires `Authorization: Bearer <METRICS_TOKEN>`.',
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     schema: Type.Enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
     default: 'info',
     description: 'bunyan log level (case-insensitive: `INFO` works).',
+  },
+  rateLimitEnabled: {
+    env: 'RATE_LIMIT_ENABLED',
+    schema: Type.Boolean(),
+    default: 'true',
+    description: 'Per-user and per-IP rate limits (shared through Redis when REDIS_URL is set, per process otherwise).',
+  },
+  rateLimitWindowSeconds: {
+    env: 'RATE_LIMIT_WINDOW_SECONDS',
+    schema: positiveInt(86400),
+    default: '60',
+    description: 'Window of every rate limit below.',
+  },
+  rateLimitAnonymous: {
+    env: 'RATE_LIMIT_ANONYMOUS',
+    schema: positiveInt(1_000_000),
+    default: '300',
+    description: 'Requests per window per client IP, before authentication (also bounds token guessing).',
+  },
+  rateLimitChat: {
+    env: 'RATE_LIMIT_CHAT',
+    schema: positiveInt(1_000_000),
+    default: '30',
+    description: 'Chat completions and regenerations per window per user.',
+  },
+  rateLimitReads: {
+    env: 'RATE_LIMIT_READS',
+    schema: positiveInt(1_000_000),
+    default: '600',
+    description: 'Reads (GET) per window per user.',
+  },
+  rateLimitWrites: {
+    env: 'RATE_LIMIT_WRITES',
+    schema: positiveInt(1_000_000),
+    default: '120',
+    description: 'Writes (POST, PATCH, DELETE) per window per user.',
+  },
+  rateLimitBatch: {
+    env: 'RATE_LIMIT_BATCH',
+    schema: positiveInt(1_000_000),
+    default: '10',
+    description: 'Batch updates, batch deletions and exports per window per user.',
+  },
+  maxStreamsPerUser: {
+    env: 'MAX_STREAMS_PER_USER',
+    schema: positiveInt(1000),
+    default: '5',
+    description: 'Chat streams one user may have open at once; one more is 429.',
   },
   corsOrigins: {
     env: 'CORS_ORIGINS',

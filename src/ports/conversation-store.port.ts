@@ -49,6 +49,8 @@ export interface SaveAssistantMessageInput {
   content: string;
   model: string;
   tokens_count?: number;
+  /** The stream was cut short (client gone, upstream failure): `content` is what was relayed. */
+  interrupted?: boolean;
 }
 
 export interface SavedAssistantMessage {

@@ -5,11 +5,13 @@ import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from '../../ports/acc
 import { CLOCK, type Clock } from '../../ports/clock.port';
 import { ID_GENERATOR, type IdGenerator } from '../../ports/id-generator.port';
 import { AUDIT_LOGGER, LOGGER, type Logger } from '../../ports/logger.port';
+import { METRICS, type Metrics } from '../../ports/metrics.port';
 import { authenticate } from './middleware/authenticate';
 import { jsonBodyParser } from './middleware/body-parser';
 import { errorHandler } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
+import { requestMetrics } from './middleware/request-metrics';
 import { corsFromAllowList, securityHeaders } from './middleware/security';
 import { buildRouter, notFoundOrMethodNotAllowed } from './routing/register-routes';
 import { isAuthenticatedPath, type RouteSpec } from './routing/route-spec';
@@ -39,6 +41,7 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
 
   app.use(requestId(container.resolve<IdGenerator>(ID_GENERATOR)));
   app.use(requestLog(logger, clock));
+  app.use(requestMetrics(container.resolve<Metrics>(METRICS), clock));
   app.use(errorHandler(logger));
   app.use(securityHeaders(config));
   app.use(corsFromAllowList(config));

@@ -102,29 +102,34 @@ function parameters(spec: RouteSpec, components: Record<string, Json>): Json[] {
 
 const REQUEST_ID_HEADER = { $ref: '#/components/headers/XRequestId' };
 
+function mediaType(
+  r: { contentType?: string; schema?: TSchema; example?: unknown; envelope?: boolean },
+  components: Record<string, Json>,
+): [string, Json] {
+  if (r.contentType && r.contentType !== 'application/json') {
+    return [
+      r.contentType,
+      { schema: r.schema ? plain(r.schema, components) : { type: 'string' }, ...(r.example !== undefined ? { example: r.example } : {}) },
+    ];
+  }
+  const envelope = r.envelope !== false;
+  const data = r.schema ? plain(r.schema, components) : {};
+  const schema = envelope ? { type: 'object', required: ['success', 'data'], properties: { success: { const: true }, data } } : data;
+  const example = envelope ? { success: true, data: r.example } : r.example;
+  return ['application/json', { schema, ...(r.example !== undefined ? { example } : {}) }];
+}
+
 function successResponses(spec: RouteSpec, components: Record<string, Json>): Json {
   const responses: Json = {};
   for (const [status, r] of Object.entries(spec.responses)) {
     const headers: Json = { 'X-Request-Id': REQUEST_ID_HEADER };
     for (const [name, h] of Object.entries(r.headers ?? {}))
       headers[name] = { description: h.description, schema: plain(h.schema, components) };
-    if (r.contentType) {
-      const media = {
-        schema: r.schema ? plain(r.schema, components) : { type: 'string' },
-        ...(r.example !== undefined ? { example: r.example } : {}),
-      };
-      responses[status] = { description: r.description, headers, content: { [r.contentType]: media } };
-      continue;
-    }
-    const envelope = r.envelope !== false;
-    const data = r.schema ? plain(r.schema, components) : {};
-    const schema = envelope ? { type: 'object', required: ['success', 'data'], properties: { success: { const: true }, data } } : data;
-    const example = envelope ? { success: true, data: r.example } : r.example;
-    const hasContent = r.schema !== undefined || r.example !== undefined;
+    const media = [r, ...(r.alternatives ?? [])].filter((m) => m.schema !== undefined || m.example !== undefined);
     responses[status] = {
       description: r.description,
       headers,
-      ...(hasContent ? { content: { 'application/json': { schema, ...(r.example !== undefined ? { example } : {}) } } } : {}),
+      ...(media.length > 0 ? { content: Object.fromEntries(media.map((m) => mediaType(m, components))) } : {}),
     };
   }
   return responses;

@@ -15,7 +15,7 @@ interface HttpLikeError {
 
 /** Headers that stay on an error response: tracing, CORS, rate limits, security policy. */
 const KEPT_ON_ERROR =
-  /^(x-request-id|vary|allow|access-control-.*|ratelimit.*|content-security-policy|strict-transport-security|x-content-type-options|x-frame-options|x-dns-prefetch-control|referrer-policy|x-download-options|x-permitted-cross-domain-policies|cross-origin-.*|origin-agent-cluster|x-xss-protection)$/i;
+  /^(x-request-id|x-conversation-id|x-branch-id|vary|allow|access-control-.*|ratelimit.*|content-security-policy|strict-transport-security|x-content-type-options|x-frame-options|x-dns-prefetch-control|referrer-policy|x-download-options|x-permitted-cross-domain-policies|cross-origin-.*|origin-agent-cluster|x-xss-protection)$/i;
 
 /** Errors thrown by Koa, the router and the body parser, in terms of our codes. */
 function fromHttpError(err: HttpLikeError): AppError | undefined {

@@ -1,7 +1,11 @@
 import { buildOpenApiDocument } from '../../openapi/build-openapi';
 import type { RouteSpec } from '../routing/route-spec';
+import { chatRoutes } from './chat.routes';
+import { conversationRoutes } from './conversations.routes';
 import { docsRoutes } from './docs.routes';
 import { healthRoutes, serviceInfoRoutes } from './health.routes';
+import { messageRoutes } from './messages.routes';
+import { metricsRoutes } from './metrics.routes';
 
 /**
  * Every route the service serves, in documentation order. The OpenAPI document, `/info` and the
@@ -18,6 +22,14 @@ export function allRoutes(): RouteSpec[] {
     }
     return doc;
   };
-  routes.push(...serviceInfoRoutes(() => routes), ...healthRoutes(), ...docsRoutes(document));
+  routes.push(
+    ...chatRoutes(),
+    ...conversationRoutes(),
+    ...messageRoutes(),
+    ...serviceInfoRoutes(() => routes),
+    ...healthRoutes(),
+    ...metricsRoutes(),
+    ...docsRoutes(document),
+  );
   return routes;
 }

@@ -16,6 +16,8 @@ export interface ResponseSpec {
   /** Media type when not JSON (e.g. `text/event-stream`), with a textual example. */
   contentType?: string;
   headers?: Record<string, { description: string; schema: TSchema }>;
+  /** More media types the same status may carry (e.g. JSON besides an event stream). */
+  alternatives?: { contentType: string; schema?: TSchema; example?: unknown; envelope?: boolean }[];
 }
 
 export interface RouteInput<P = Record<string, string>, Q = Record<string, unknown>, B = unknown> {
@@ -82,4 +84,10 @@ export function requiresAuth(spec: Pick<RouteSpec, 'path' | 'public'>): boolean 
 /** `/v1/conversations/{id}` -> `/v1/conversations/:id` (the router's syntax). */
 export function toRouterPath(path: string): string {
   return path.replace(/\{([A-Za-z0-9_]+)\}/g, ':$1');
+}
+
+/** The caller of an authenticated route (the router guarantees it; this keeps handlers honest). */
+export function userOf(input: Pick<RouteInput, 'user'>): UserContext {
+  if (!input.user) throw new Error('userOf() called on a route that is not authenticated');
+  return input.user;
 }

@@ -1,0 +1,9 @@
+/** Settings of the chat flow the use cases need, taken from the configuration by the composition root. */
+export interface ChatPolicy {
+  /** Model of a conversation created without one. */
+  defaultModel: string;
+  /** How many of the newest messages of a branch are sent to the model. */
+  maxContextMessages: number;
+}
+
+export const CHAT_POLICY = Symbol('ChatPolicy');

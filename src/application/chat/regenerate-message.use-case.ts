@@ -1,0 +1,69 @@
+import { inject, injectable } from 'tsyringe';
+import { AppError } from '../../domain/errors/app-error';
+import type { UserContext } from '../../domain/user/user-context';
+import { CONVERSATION_STORE, type ConversationStore } from '../../ports/conversation-store.port';
+import { CHAT_POLICY, type ChatPolicy } from '../chat-policy';
+import { ChatAccount } from './chat-account';
+import type { CompletedTurn, GenerationParams, StreamingTurn } from './chat-turn';
+import { ReplyGenerator, type ReplyRequest } from './reply-generator';
+
+export interface RegenerateCommand {
+  /** The assistant reply to produce again. */
+  message_id: string;
+  /** When given (the previous gateway's call), the message must belong to it. */
+  conversation_id?: string;
+  model?: string;
+  branch_name?: string;
+  params: GenerationParams;
+}
+
+/**
+ * A new reply to the same user message, on a new branch forked at that message; the new branch
+ * becomes the visible thread, the old reply stays on its branch.
+ */
+@injectable()
+export class RegenerateMessage {
+  constructor(
+    @inject(CONVERSATION_STORE) private readonly store: ConversationStore,
+    @inject(ChatAccount) private readonly account: ChatAccount,
+    @inject(ReplyGenerator) private readonly replies: ReplyGenerator,
+    @inject(CHAT_POLICY) private readonly policy: ChatPolicy,
+  ) {}
+
+  async stream(user: UserContext, cmd: RegenerateCommand, signal: AbortSignal): Promise<StreamingTurn> {
+    const req = await this.prepare(user, cmd);
+    return { placement: req.placement, events: this.replies.stream(req, signal) };
+  }
+
+  async complete(user: UserContext, cmd: RegenerateCommand, signal: AbortSignal): Promise<CompletedTurn> {
+    return this.replies.complete(await this.prepare(user, cmd), signal);
+  }
+
+  private async prepare(user: UserContext, cmd: RegenerateCommand): Promise<ReplyRequest> {
+    const { apiKey } = await this.account.authorize(user);
+    if (cmd.conversation_id) {
+      const message = await this.store.getMessage(user, cmd.message_id);
+      if (message.conversation_id !== cmd.conversation_id) throw new AppError('NOT_FOUND', 'Message not found in this conversation');
+    }
+    const fork = await this.store.regenerateFork(user, cmd.message_id, cmd.branch_name ? { branch_name: cmd.branch_name } : {});
+    await this.store.activateBranch(user, fork.conversation_id, fork.branch_id);
+    const built = await this.store.buildContext(user, {
+      conversation_id: fork.conversation_id,
+      branch_id: fork.branch_id,
+      max_messages: this.policy.maxContextMessages,
+    });
+    return {
+      user,
+      apiKey,
+      context: built.messages,
+      params: cmd.params,
+      placement: {
+        conversation_id: fork.conversation_id,
+        branch_id: fork.branch_id,
+        user_message_id: fork.parent_message_id,
+        is_new_conversation: false,
+        model: cmd.model ?? built.model ?? this.policy.defaultModel,
+      },
+    };
+  }
+}
