@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { Writable } from 'node:stream';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { EdgeFunctionConversationStore } from './adapters/edge-function/edge-function-conversation-store';
 import { JwksKeyStore } from './adapters/supabase/auth/jwks-key-store';
 import { SupabaseAccessTokenVerifier } from './adapters/supabase/auth/supabase-access-token-verifier';
 import { SupabaseUserDirectory } from './adapters/supabase/supabase-user-directory';
@@ -168,13 +169,13 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
 
   // User directory: Supabase `user_profiles` with the user's own JWT, or the in-memory twin.
   if (config.supabaseUrl) {
-    if (!config.supabaseAnonKey) logger.warn({}, 'SUPABASE_URL is set without SUPABASE_ANON_KEY: profile and balance calls will fail');
     const directory = new SupabaseUserDirectory(
       {
         supabaseUrl: config.supabaseUrl,
         anonKey: config.supabaseAnonKey,
         poolSize: config.connectionPoolSize,
         timeoutMs: config.upstreamTimeoutMs,
+        observer: metrics,
       },
       clock,
       logger.child({ component: 'user-directory' }),
@@ -247,9 +248,25 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   c.registerSingleton(CheckHealth);
 
   // Conversations: the Edge Function, or its in-memory twin (the embedded default).
-  const ids = c.resolve<IdGenerator>(ID_GENERATOR);
-  c.registerInstance<ConversationStore>(CONVERSATION_STORE, new MemoryConversationStore(clock, ids, config.effectiveDefaultModel));
-  bind('ConversationStore', 'memory');
+  if (config.edgeFunctionUrl) {
+    const store = new EdgeFunctionConversationStore(
+      {
+        baseUrl: config.edgeFunctionUrl,
+        anonKey: config.supabaseAnonKey ?? '',
+        poolSize: config.connectionPoolSize,
+        timeoutMs: config.upstreamTimeoutMs,
+      },
+      clock,
+      logger.child({ component: 'edge-function' }),
+      metrics,
+    );
+    c.registerInstance<ConversationStore>(CONVERSATION_STORE, store);
+    bind('ConversationStore', 'edge-function', host(config.edgeFunctionUrl));
+  } else {
+    const ids = c.resolve<IdGenerator>(ID_GENERATOR);
+    c.registerInstance<ConversationStore>(CONVERSATION_STORE, new MemoryConversationStore(clock, ids, config.effectiveDefaultModel));
+    bind('ConversationStore', 'memory');
+  }
 
   // Conversations and chat.
   c.registerInstance<ChatPolicy>(CHAT_POLICY, {
