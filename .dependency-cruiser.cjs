@@ -26,6 +26,7 @@ module.exports = {
       to: {
         pathNot: [
           '^src/(domain|ports|application)/',
+          // (^|/): node_modules may be a link to a shared install, resolved outside this folder.
           '(^|/)node_modules/(tsyringe|reflect-metadata)/',
           '^(node:)?(crypto|events|timers|util)$',
         ],

@@ -29,20 +29,31 @@ export function envExampleText(): string {
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
+/**
+ * A markdown table padded the way prettier pads one, so the generated README passes
+ * `prettier --check` unchanged and `npm run lint` and `npm run docs:config` never fight.
+ */
+function alignedTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]): string => `| ${widths.map((w, i) => (cells[i] ?? '').padEnd(w)).join(' | ')} |`;
+  return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
+}
+
 export function configTable(): string {
   const rows = settings().map((s) => {
     const def = s.default === undefined ? '—' : s.default === '' ? '(empty)' : `\`${s.default}\``;
     const req = s.requiredInProduction ? 'yes' : '';
-    return `| \`${s.env}\` | ${def} | ${req} | ${s.description.replace(/\|/g, '\\|')} |`;
+    return [`\`${s.env}\``, def, req, s.description.replace(/\|/g, '\\|')];
   });
-  return ['| variable | default | required in production | meaning |', '|---|---|---|---|', ...rows].join('\n');
+  return alignedTable(['variable', 'default', 'required in production', 'meaning'], rows);
 }
 
 export function readmeWithTable(readme: string): string {
   const a = readme.indexOf(START);
   const b = readme.indexOf(END);
   if (a < 0 || b < a) throw new Error(`README.md lacks the ${START} ... ${END} markers`);
-  return `${readme.slice(0, a + START.length)}\n${configTable()}\n${readme.slice(b)}`;
+  // Blank lines around the table, as prettier writes them.
+  return `${readme.slice(0, a + START.length)}\n\n${configTable()}\n\n${readme.slice(b)}`;
 }
 
 function main(): void {

@@ -6,6 +6,7 @@ const JWT_LIKE = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 const LITELLM_KEY = /\bsk-[A-Za-z0-9_-]{8,}/g;
 
 export const REDACTED = '[REDACTED]';
+export const TRUNCATED = '[TRUNCATED]';
 
 function redactString(value: string, secrets: readonly string[]): string {
   let out = value.replace(BEARER, `$1 ${REDACTED}`).replace(JWT_LIKE, REDACTED).replace(LITELLM_KEY, REDACTED);
@@ -21,8 +22,10 @@ function redactString(value: string, secrets: readonly string[]): string {
  */
 export function redact(value: unknown, secrets: readonly string[] = [], depth = 0): unknown {
   if (typeof value === 'string') return redactString(value, secrets);
-  if (value === null || typeof value !== 'object' || depth > 8) return value;
+  if (value === null || typeof value !== 'object') return value;
   if (value instanceof Date) return value;
+  // Below the depth limit nothing is inspected, so nothing is kept: it could hide a secret or a cycle.
+  if (depth > 8) return TRUNCATED;
   if (Array.isArray(value)) return value.map((v) => redact(v, secrets, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {

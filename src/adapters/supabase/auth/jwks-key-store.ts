@@ -42,12 +42,15 @@ export class JwksKeyStore {
 
   async getKey(kid: string): Promise<{ key: KeyObject; kty: string } | undefined> {
     const now = this.clock.nowMs();
+    // Just fetched for an expired cache: the document is as fresh as a forced refetch would make it.
+    let justFetched = false;
     if (now - this.fetchedAt > this.options.cacheSeconds * 1000) {
       await this.refresh();
+      justFetched = true;
     }
     const found = this.keys.get(kid);
     if (found) return found;
-    if (this.clock.nowMs() - this.lastForcedAt >= this.options.refetchIntervalSeconds * 1000) {
+    if (!justFetched && this.clock.nowMs() - this.lastForcedAt >= this.options.refetchIntervalSeconds * 1000) {
       this.lastForcedAt = this.clock.nowMs();
       await this.refresh();
       return this.keys.get(kid);

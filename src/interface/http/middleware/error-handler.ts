@@ -6,6 +6,7 @@ import { errorEnvelope } from '../envelope';
 import { DEFAULT_MESSAGE, STATUS_BY_CODE } from '../errors/error-status';
 
 interface HttpLikeError {
+  name?: string;
   status?: number;
   statusCode?: number;
   type?: string;
@@ -17,6 +18,14 @@ interface HttpLikeError {
 const KEPT_ON_ERROR =
   /^(x-request-id|x-conversation-id|x-branch-id|vary|allow|access-control-.*|ratelimit.*|content-security-policy|strict-transport-security|x-content-type-options|x-frame-options|x-dns-prefetch-control|referrer-policy|x-download-options|x-permitted-cross-domain-policies|cross-origin-.*|origin-agent-cluster|x-xss-protection)$/i;
 
+/**
+ * body-parser marks a parse failure with `type: 'entity.parse.failed'`; co-body (under koa-body)
+ * sets no type and throws the SyntaxError of JSON.parse (or of its strict-mode check) with status 400.
+ */
+function isJsonParseFailure(err: HttpLikeError): boolean {
+  return err.type === 'entity.parse.failed' || err.name === 'SyntaxError';
+}
+
 /** Errors thrown by Koa, the router and the body parser, in terms of our codes. */
 function fromHttpError(err: HttpLikeError): AppError | undefined {
   const status = err.status ?? err.statusCode;
@@ -26,7 +35,7 @@ function fromHttpError(err: HttpLikeError): AppError | undefined {
       ? 'PAYLOAD_TOO_LARGE'
       : status === 415
         ? 'UNSUPPORTED_MEDIA_TYPE'
-        : status === 400 && (err.type === 'entity.parse.failed' || (err as unknown) instanceof SyntaxError)
+        : status === 400 && isJsonParseFailure(err)
           ? 'INVALID_JSON'
           : status === 404
             ? 'NOT_FOUND'
