@@ -127,8 +127,9 @@ class StreamWatch {
     this.drain = setTimeout(() => this.body?.destroy(), DRAIN_AFTER_DONE_MS);
   }
 
-  get stopped(): boolean {
-    return this.controller.signal.aborted;
+  /** Events of a chunk already read must not outlive an abort or a deadline (streamFailure says which). */
+  throwIfStopped(): void {
+    if (this.controller.signal.aborted) throw new Error('stream stopped');
   }
 
   get isDraining(): boolean {
@@ -249,8 +250,6 @@ export class LiteLlmGateway implements LlmGateway {
         watch.afterRead();
         const events = next.done ? parser.end() : parser.push(next.value);
         for (const ev of events) {
-          // Events of a chunk already read must not outlive an abort or a deadline.
-          if (watch.stopped) throw new Error('stopped');
           if (done) break;
           if (ev.data === '[DONE]') {
             done = true;
@@ -264,6 +263,7 @@ export class LiteLlmGateway implements LlmGateway {
             if (!watch.gotFirstToken) log.ttftMs = this.clock.nowMs() - started;
             watch.started();
             log.completionChars += content.length;
+            watch.throwIfStopped();
             yield { type: 'delta', content };
           }
           const reason = choice?.finish_reason;
@@ -271,6 +271,7 @@ export class LiteLlmGateway implements LlmGateway {
             finished = true;
             log.finishReason = reason;
             watch.started();
+            watch.throwIfStopped();
             yield { type: 'finish', finish_reason: reason };
           }
           // LiteLLM sends usage with a non-empty `choices` at times: the `usage` field decides.
@@ -280,6 +281,7 @@ export class LiteLlmGateway implements LlmGateway {
             log.usage = usage;
             log.costUsd = cost;
             watch.started();
+            watch.throwIfStopped();
             yield cost === undefined ? { type: 'usage', usage } : { type: 'usage', usage, cost_usd: cost };
           }
         }
