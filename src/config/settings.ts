@@ -155,6 +155,25 @@ export const SETTINGS = {
     default: '120',
     description: 'Overall limit of one streamed completion, in seconds.',
   },
+  llmFirstTokenTimeoutMs: {
+    env: 'LLM_FIRST_TOKEN_TIMEOUT_MS',
+    schema: positiveInt(600000),
+    default: '60000',
+    description:
+      'Limit from sending a chat to LiteLLM until its first content token (queueing and prompt processing included), in milliseconds.',
+  },
+  llmIdleTimeoutMs: {
+    env: 'LLM_IDLE_TIMEOUT_MS',
+    schema: positiveInt(600000),
+    default: '60000',
+    description: 'Longest silence between two chunks of a streamed completion before it is abandoned with 504, in milliseconds.',
+  },
+  localModelTokenDelayMs: {
+    env: 'LOCAL_MODEL_TOKEN_DELAY_MS',
+    schema: Type.Integer({ minimum: 0, maximum: 10000 }),
+    default: '20',
+    description: 'Pause between two tokens of the built-in `local/echo` and `local/lorem` models (embedded default), in milliseconds.',
+  },
   connectionPoolSize: {
     env: 'CONNECTION_POOL_SIZE',
     schema: positiveInt(10000),
