@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import type { Writable } from 'node:stream';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import { EdgeFunctionConversationStore } from './adapters/edge-function/edge-function-conversation-store';
+import { LiteLlmGateway } from './adapters/litellm/litellm-llm-gateway';
+import { LOCAL_MODEL_IDS, LocalEchoLlmGateway } from './adapters/memory/local-echo-llm-gateway';
 import { JwksKeyStore } from './adapters/supabase/auth/jwks-key-store';
 import { SupabaseAccessTokenVerifier } from './adapters/supabase/auth/supabase-access-token-verifier';
 import { SupabaseUserDirectory } from './adapters/supabase/supabase-user-directory';
@@ -52,6 +54,7 @@ import { DEPENDENCY_PROBES, type DependencyProbe } from './ports/dependency-prob
 import { CONVERSATION_STORE, type ConversationStore } from './ports/conversation-store.port';
 import { ID_GENERATOR, type IdGenerator } from './ports/id-generator.port';
 import { AUDIT_LOGGER, LOGGER, type Logger } from './ports/logger.port';
+import { LLM_GATEWAY, type LlmGateway } from './ports/llm-gateway.port';
 import { METRICS } from './ports/metrics.port';
 import { RATE_LIMIT_STORE, STREAM_SLOTS, type RateLimitStore, type StreamSlots } from './ports/rate-limit-store.port';
 import { USER_DIRECTORY } from './ports/user-directory.port';
@@ -266,6 +269,29 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     const ids = c.resolve<IdGenerator>(ID_GENERATOR);
     c.registerInstance<ConversationStore>(CONVERSATION_STORE, new MemoryConversationStore(clock, ids, config.effectiveDefaultModel));
     bind('ConversationStore', 'memory');
+  }
+
+  // The model proxy: LiteLLM with the user's own key, or the built-in local models.
+  if (config.litellmUrl) {
+    c.registerInstance<LlmGateway>(
+      LLM_GATEWAY,
+      new LiteLlmGateway(
+        {
+          baseUrl: config.litellmUrl,
+          poolSize: config.connectionPoolSize,
+          firstTokenTimeoutMs: config.llmFirstTokenTimeoutMs,
+          idleTimeoutMs: config.llmIdleTimeoutMs,
+          totalTimeoutMs: config.streamTimeoutSeconds * 1000,
+          observer: metrics,
+        },
+        clock,
+        logger.child({ component: 'litellm' }),
+      ),
+    );
+    bind('LlmGateway', 'litellm', host(config.litellmUrl));
+  } else {
+    c.registerInstance<LlmGateway>(LLM_GATEWAY, new LocalEchoLlmGateway({ tokenDelayMs: config.localModelTokenDelayMs }));
+    bind('LlmGateway', 'local', LOCAL_MODEL_IDS.join(', '));
   }
 
   // Conversations and chat.

@@ -201,8 +201,19 @@ describe('loadConfig', () => {
   });
 
   describe('derived values', () => {
+    it('needs SUPABASE_ANON_KEY whenever a Supabase upstream is configured, in any environment', () => {
+      for (const env of [
+        { SUPABASE_URL: 'https://abcdefgh.supabase.co' },
+        { EDGE_FUNCTION_URL: 'https://abcdefgh.supabase.co/functions/v1/conversation-manager' },
+      ]) {
+        const err = thrownBy(() => loadConfig(env));
+        expect(err).to.be.instanceOf(ConfigError);
+        expect((err as ConfigError).message).to.contain('SUPABASE_ANON_KEY');
+      }
+    });
+
     it('derives the issuer and the JWKS URL from SUPABASE_URL', () => {
-      const config = loadConfig({ SUPABASE_URL: 'https://abcdefgh.supabase.co' });
+      const config = loadConfig({ SUPABASE_URL: 'https://abcdefgh.supabase.co', SUPABASE_ANON_KEY: 'anon-key' });
       expect(config.expectedIssuer).to.equal('https://abcdefgh.supabase.co/auth/v1');
       expect(config.effectiveJwksUrl).to.equal('https://abcdefgh.supabase.co/auth/v1/.well-known/jwks.json');
     });
@@ -210,6 +221,7 @@ describe('loadConfig', () => {
     it('strips trailing slashes from the upstream URLs', () => {
       const config = loadConfig({
         SUPABASE_URL: 'https://abcdefgh.supabase.co//',
+        SUPABASE_ANON_KEY: 'anon-key',
         EDGE_FUNCTION_URL: 'https://abcdefgh.supabase.co/functions/v1/conversation-manager/',
         LITELLM_URL: 'http://litellm:4000/',
       });
@@ -223,6 +235,7 @@ describe('loadConfig', () => {
     it('lets JWT_ISSUER and JWKS_URL override the derived values', () => {
       const config = loadConfig({
         SUPABASE_URL: 'https://abcdefgh.supabase.co',
+        SUPABASE_ANON_KEY: 'anon-key',
         JWT_ISSUER: 'https://auth.example.com',
         JWKS_URL: 'https://auth.example.com/keys',
       });

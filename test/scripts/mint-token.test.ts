@@ -42,6 +42,7 @@ describe('mintDevToken (npm run token)', () => {
   it('follows the configured secret, algorithm, audience and issuer', async () => {
     const config = loadConfig({
       SUPABASE_URL: 'https://abcdefgh.supabase.co',
+      SUPABASE_ANON_KEY: 'anon-key',
       JWT_SECRET_KEY: OWN_SECRET,
       JWT_ALGORITHM: 'HS512',
       JWT_ALLOWED_ALGORITHMS: 'HS512,ES256',
@@ -58,7 +59,7 @@ describe('mintDevToken (npm run token)', () => {
     const other = loadConfig({ JWT_SECRET_KEY: OWN_SECRET });
     const err = await rejectionOf(verifierOf(other).verify(token));
     expect((err as AppError).code).to.equal('AUTH_INVALID');
-    const withIssuer = loadConfig({ SUPABASE_URL: 'https://abcdefgh.supabase.co' });
+    const withIssuer = loadConfig({ SUPABASE_URL: 'https://abcdefgh.supabase.co', SUPABASE_ANON_KEY: 'anon-key' });
     expect(((await rejectionOf(verifierOf(withIssuer).verify(token))) as AppError).code).to.equal('AUTH_INVALID');
   });
 
