@@ -26,7 +26,7 @@ module.exports = {
       to: {
         pathNot: [
           '^src/(domain|ports|application)/',
-          '^node_modules/(tsyringe|reflect-metadata)/',
+          '(^|/)node_modules/(tsyringe|reflect-metadata)/', // node_modules may be a link to a shared install
           '^(node:)?(crypto|events|timers|util)$',
         ],
       },
