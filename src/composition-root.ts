@@ -6,21 +6,32 @@ import { SupabaseAccessTokenVerifier } from './adapters/supabase/auth/supabase-a
 import { HttpDependencyProbe } from './adapters/http-probe/http-dependency-probe';
 import { createLogger } from './adapters/logging/bunyan-logger';
 import { EmbeddedProbe } from './adapters/memory/embedded-probe';
+import { UpstreamClient } from './adapters/http/upstream-client';
+import { LitellmHealthMonitor, probeCallLogger } from './adapters/litellm/litellm-health-monitor';
+import { LitellmModelCatalog } from './adapters/litellm/litellm-model-catalog';
+import { LocalModelCatalog } from './adapters/memory/local-model-catalog';
 import { MemoryCache } from './adapters/memory/memory-cache';
+import { RedisCache } from './adapters/redis/redis-cache';
 import { createRedisClient } from './adapters/redis/redis-client';
 import { RedisProbe } from './adapters/redis/redis-probe';
 import { CryptoIdGenerator } from './adapters/system/crypto-id-generator';
 import { SystemClock } from './adapters/system/system-clock';
+import { CACHED_READER_OPTIONS, CachedReader, type CachedReaderOptions } from './application/cache/cached-reader';
 import { CheckHealth, HEALTH_CHECK_OPTIONS, type HealthCheckOptions } from './application/check-health.use-case';
+import { GetModel } from './application/models/get-model.use-case';
+import { ListModels } from './application/models/list-models.use-case';
+import { MODELS_CACHE_KIND, MODELS_LAST_GOOD_CACHE_KIND, ModelCatalogReader } from './application/models/model-catalog-reader';
 import { SERVICE_LIFECYCLE, ServiceLifecycle } from './application/service-lifecycle';
 import { CONFIG, type Config } from './config/config';
 import { secretValues } from './config/load-config';
 import { ACCESS_TOKEN_VERIFIER } from './ports/access-token-verifier.port';
-import { CACHE } from './ports/cache.port';
+import { CACHE, LOCAL_CACHE } from './ports/cache.port';
+import { CACHE_OBSERVER, NOOP_CACHE_OBSERVER } from './ports/cache-observer.port';
 import { CLOCK, type Clock } from './ports/clock.port';
 import { DEPENDENCY_PROBES, type DependencyProbe } from './ports/dependency-probe.port';
 import { ID_GENERATOR } from './ports/id-generator.port';
 import { AUDIT_LOGGER, LOGGER, type Logger } from './ports/logger.port';
+import { MODEL_CATALOG_SOURCE } from './ports/model-catalog.port';
 
 /** Which adapter serves each port, for the start banner and `/health`. */
 export interface AdapterBinding {
@@ -126,9 +137,51 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     config.usesDevJwtSecret ? 'development secret' : host(config.effectiveJwksUrl),
   );
 
-  // Cache: the in-process LRU (Redis comes with the cache layer).
-  c.registerInstance(CACHE, new MemoryCache(clock));
-  bind('Cache', 'memory-lru');
+  // Cache: Redis, shared by the replicas, when REDIS_URL is set (the service's one Redis client);
+  // else the in-process LRU. The LRU is also the fallback while Redis is down or slow.
+  const localCache = new MemoryCache(clock);
+  const redis = config.redisUrl
+    ? createRedisClient({ url: config.redisUrl, commandTimeoutMs: config.redisCommandTimeoutMs }, logger.child({ component: 'redis' }))
+    : undefined;
+  if (redis) resources.add('redis', () => redis.quit());
+  c.registerInstance(
+    CACHE,
+    redis ? new RedisCache(redis, { keyPrefix: config.redisKeyPrefix }, logger.child({ component: 'cache' })) : localCache,
+  );
+  c.registerInstance(LOCAL_CACHE, localCache);
+  bind('Cache', redis ? 'redis+memory-lru-fallback' : 'memory-lru', redis ? host(config.redisUrl) : undefined);
+  c.registerInstance(CACHE_OBSERVER, NOOP_CACHE_OBSERVER);
+  c.registerInstance<CachedReaderOptions>(CACHED_READER_OPTIONS, {
+    kinds: {
+      [MODELS_CACHE_KIND]: { ttlSeconds: config.cacheTtlModelsSeconds },
+      // Outlives the catalogue's TTL: served, marked stale, while LiteLLM is down.
+      [MODELS_LAST_GOOD_CACHE_KIND]: { ttlSeconds: 7 * 24 * 3600 },
+      profile: { ttlSeconds: config.cacheTtlProfileSeconds, perUser: true },
+      balance: { ttlSeconds: config.cacheTtlBalanceSeconds, perUser: true },
+    },
+    sharedTimeoutMs: config.redisCommandTimeoutMs,
+    retryDownMs: 1000,
+  });
+  c.registerSingleton(CachedReader);
+
+  // Model catalogue: LiteLLM `/model/info` with the master key, or the built-in local model(s).
+  const litellm = config.litellmUrl
+    ? new UpstreamClient(
+        { name: 'litellm', baseURL: config.litellmUrl, poolSize: config.connectionPoolSize, timeoutMs: config.upstreamTimeoutMs },
+        clock,
+        logger.child({ component: 'litellm' }),
+      )
+    : undefined;
+  c.registerInstance(
+    MODEL_CATALOG_SOURCE,
+    litellm
+      ? new LitellmModelCatalog(litellm, { masterKey: config.litellmMasterKey }, logger.child({ component: 'model-catalog' }))
+      : new LocalModelCatalog(),
+  );
+  bind('ModelCatalogSource', litellm ? 'litellm' : 'local', litellm ? host(config.litellmUrl) : 'local/echo');
+  c.registerSingleton(ModelCatalogReader);
+  c.registerSingleton(ListModels);
+  c.registerSingleton(GetModel);
 
   // Dependency probes: cheap, free calls only.
   const probes: DependencyProbe[] = [];
@@ -156,26 +209,24 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
         )
       : new EmbeddedProbe('supabase', true),
   );
-  probes.push(
-    config.litellmUrl
-      ? new HttpDependencyProbe(
-          {
-            name: 'litellm',
-            adapter: 'litellm',
-            required: true,
-            url: `${config.litellmUrl}/health/liveliness`,
-            timeoutMs,
-            isUp: (s) => s === 200,
-          },
-          clock,
-        )
-      : new EmbeddedProbe('litellm', true),
-  );
-  if (config.redisUrl) {
-    const redis = createRedisClient({ url: config.redisUrl }, logger.child({ component: 'redis' }));
-    resources.add('redis', () => redis.quit());
-    probes.push(new RedisProbe(redis, clock));
-  }
+  if (config.litellmUrl) {
+    // A periodic probe with its own small client: no retries (one probe, one sample), no breaker.
+    const probeClient = new UpstreamClient(
+      { name: 'litellm_health', baseURL: config.litellmUrl, poolSize: 2, timeoutMs, retries: 0, failureThreshold: Number.MAX_SAFE_INTEGER },
+      clock,
+      probeCallLogger(logger.child({ component: 'litellm-health' })),
+    );
+    const monitor = new LitellmHealthMonitor(
+      probeClient,
+      { intervalMs: config.litellmHealthIntervalSeconds * 1000, timeoutMs },
+      clock,
+      logger.child({ component: 'litellm-health' }),
+    );
+    monitor.start();
+    resources.add('litellm-health-monitor', async () => monitor.stop());
+    probes.push(monitor);
+  } else probes.push(new EmbeddedProbe('litellm', true));
+  if (redis) probes.push(new RedisProbe(redis, clock));
   for (const probe of probes) c.register(DEPENDENCY_PROBES, { useValue: probe });
   c.registerInstance<HealthCheckOptions>(HEALTH_CHECK_OPTIONS, { probeTimeoutMs: timeoutMs, reuseForMs: 1000 });
 

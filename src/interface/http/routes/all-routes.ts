@@ -2,6 +2,7 @@ import { buildOpenApiDocument } from '../../openapi/build-openapi';
 import type { RouteSpec } from '../routing/route-spec';
 import { docsRoutes } from './docs.routes';
 import { healthRoutes, serviceInfoRoutes } from './health.routes';
+import { modelsRoutes } from './models.routes';
 
 /**
  * Every route the service serves, in documentation order. The OpenAPI document, `/info` and the
@@ -19,5 +20,6 @@ export function allRoutes(): RouteSpec[] {
     return doc;
   };
   routes.push(...serviceInfoRoutes(() => routes), ...healthRoutes(), ...docsRoutes(document));
+  routes.push(...modelsRoutes());
   return routes;
 }
