@@ -32,12 +32,13 @@ function retryAfterSeconds(res: AxiosResponse): number | undefined {
  */
 function translate(res: AxiosResponse, operation: string): AppError {
   const type = (res.data as { error?: { type?: unknown } } | undefined)?.error?.type;
+  const cause = upstreamMessage(res.data);
   const details = {
     upstream: 'litellm',
     operation,
     status: res.status,
     ...(typeof type === 'string' ? { type } : {}),
-    ...(upstreamMessage(res.data) ? { cause: upstreamMessage(res.data) } : {}),
+    ...(cause ? { cause } : {}),
   };
   const retryAfter = retryAfterSeconds(res);
   if (res.status === 429)
