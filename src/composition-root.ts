@@ -10,9 +10,14 @@ import { SupabaseUserDirectory } from './adapters/supabase/supabase-user-directo
 import { HttpDependencyProbe } from './adapters/http-probe/http-dependency-probe';
 import { createLogger } from './adapters/logging/bunyan-logger';
 import { EmbeddedProbe } from './adapters/memory/embedded-probe';
+import { UpstreamClient } from './adapters/http/upstream-client';
+import { LitellmHealthMonitor, probeCallLogger } from './adapters/litellm/litellm-health-monitor';
+import { LitellmModelCatalog } from './adapters/litellm/litellm-model-catalog';
+import { LocalModelCatalog } from './adapters/memory/local-model-catalog';
 import { MemoryCache } from './adapters/memory/memory-cache';
 import { MemoryConversationStore } from './adapters/memory/memory-conversation-store';
 import { MemoryUserDirectory } from './adapters/memory/memory-user-directory';
+import { RedisCache } from './adapters/redis/redis-cache';
 import { createRedisClient } from './adapters/redis/redis-client';
 import { RedisProbe } from './adapters/redis/redis-probe';
 import { RedisStreamSlots } from './adapters/redis/redis-stream-slots';
@@ -20,7 +25,11 @@ import { NoopMetrics } from './adapters/metrics/noop-metrics';
 import { PrometheusMetrics } from './adapters/metrics/prometheus-metrics';
 import { CryptoIdGenerator } from './adapters/system/crypto-id-generator';
 import { SystemClock } from './adapters/system/system-clock';
+import { CACHED_READER_OPTIONS, CachedReader, type CachedReaderOptions } from './application/cache/cached-reader';
 import { CheckHealth, HEALTH_CHECK_OPTIONS, type HealthCheckOptions } from './application/check-health.use-case';
+import { GetModel } from './application/models/get-model.use-case';
+import { ListModels } from './application/models/list-models.use-case';
+import { MODELS_CACHE_KIND, MODELS_LAST_GOOD_CACHE_KIND, ModelCatalogReader } from './application/models/model-catalog-reader';
 import { SERVICE_LIFECYCLE, ServiceLifecycle } from './application/service-lifecycle';
 import { CHAT_POLICY, type ChatPolicy } from './application/chat-policy';
 import { ChatAccount } from './application/chat/chat-account';
@@ -44,11 +53,12 @@ import { GetProfile } from './application/user/get-profile.use-case';
 import { InvalidateUserCacheOnTurn } from './application/user/invalidate-on-turn.listener';
 import { InvalidateUserCache } from './application/user/invalidate-user-cache.use-case';
 import { UpdateProfile } from './application/user/update-profile.use-case';
-import { USER_CACHE_OPTIONS, UserProfileCache, type UserCacheOptions } from './application/user/user-profile-cache';
+import { PROFILE_CACHE_KIND, UserProfileCache } from './application/user/user-profile-cache';
 import { CONFIG, type Config } from './config/config';
 import { secretValues } from './config/load-config';
 import { ACCESS_TOKEN_VERIFIER } from './ports/access-token-verifier.port';
-import { CACHE } from './ports/cache.port';
+import { CACHE, LOCAL_CACHE } from './ports/cache.port';
+import { CACHE_OBSERVER } from './ports/cache-observer.port';
 import { CLOCK, type Clock } from './ports/clock.port';
 import { DEPENDENCY_PROBES, type DependencyProbe } from './ports/dependency-probe.port';
 import { CONVERSATION_STORE, type ConversationStore } from './ports/conversation-store.port';
@@ -58,6 +68,7 @@ import { LLM_GATEWAY, type LlmGateway } from './ports/llm-gateway.port';
 import { METRICS } from './ports/metrics.port';
 import { RATE_LIMIT_STORE, STREAM_SLOTS, type RateLimitStore, type StreamSlots } from './ports/rate-limit-store.port';
 import { USER_DIRECTORY } from './ports/user-directory.port';
+import { MODEL_CATALOG_SOURCE } from './ports/model-catalog.port';
 
 /** Which adapter serves each port, for the start banner and `/health`. */
 export interface AdapterBinding {
@@ -166,9 +177,57 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     config.usesDevJwtSecret ? 'development secret' : host(config.effectiveJwksUrl),
   );
 
-  // Cache: the in-process LRU (Redis comes with the cache layer).
-  c.registerInstance(CACHE, new MemoryCache(clock));
-  bind('Cache', 'memory-lru');
+  // Cache: Redis, shared by the replicas, when REDIS_URL is set (the service's one Redis client);
+  // else the in-process LRU. The LRU is also the fallback while Redis is down or slow.
+  const localCache = new MemoryCache(clock);
+  const redis = config.redisUrl
+    ? createRedisClient({ url: config.redisUrl, commandTimeoutMs: config.redisCommandTimeoutMs }, logger.child({ component: 'redis' }))
+    : undefined;
+  if (redis) resources.add('redis', () => redis.quit());
+  c.registerInstance(
+    CACHE,
+    redis ? new RedisCache(redis, { keyPrefix: config.redisKeyPrefix }, logger.child({ component: 'cache' })) : localCache,
+  );
+  c.registerInstance(LOCAL_CACHE, localCache);
+  bind('Cache', redis ? 'redis+memory-lru-fallback' : 'memory-lru', redis ? host(config.redisUrl) : undefined);
+  c.registerInstance(CACHE_OBSERVER, metrics);
+  c.registerInstance<CachedReaderOptions>(CACHED_READER_OPTIONS, {
+    kinds: {
+      [MODELS_CACHE_KIND]: { ttlSeconds: config.cacheTtlModelsSeconds },
+      // Outlives the catalogue's TTL: served, marked stale, while LiteLLM is down.
+      [MODELS_LAST_GOOD_CACHE_KIND]: { ttlSeconds: 7 * 24 * 3600 },
+      // Profile and balance are one row: one entry, one invalidation.
+      [PROFILE_CACHE_KIND]: { ttlSeconds: config.cacheTtlProfileSeconds, perUser: true },
+    },
+    sharedTimeoutMs: config.redisCommandTimeoutMs,
+    retryDownMs: 1000,
+  });
+  c.registerSingleton(CachedReader);
+
+  // Model catalogue: LiteLLM `/model/info` with the master key, or the built-in local model(s).
+  const litellm = config.litellmUrl
+    ? new UpstreamClient(
+        {
+          name: 'litellm',
+          baseURL: config.litellmUrl,
+          poolSize: config.connectionPoolSize,
+          timeoutMs: config.upstreamTimeoutMs,
+          observer: metrics,
+        },
+        clock,
+        logger.child({ component: 'litellm' }),
+      )
+    : undefined;
+  c.registerInstance(
+    MODEL_CATALOG_SOURCE,
+    litellm
+      ? new LitellmModelCatalog(litellm, { masterKey: config.litellmMasterKey }, logger.child({ component: 'model-catalog' }))
+      : new LocalModelCatalog(),
+  );
+  bind('ModelCatalogSource', litellm ? 'litellm' : 'local', litellm ? host(config.litellmUrl) : 'local/echo');
+  c.registerSingleton(ModelCatalogReader);
+  c.registerSingleton(ListModels);
+  c.registerSingleton(GetModel);
 
   // User directory: Supabase `user_profiles` with the user's own JWT, or the in-memory twin.
   if (config.supabaseUrl) {
@@ -189,7 +248,6 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     c.registerInstance(USER_DIRECTORY, new MemoryUserDirectory(clock));
     bind('UserDirectory', 'memory');
   }
-  c.registerInstance<UserCacheOptions>(USER_CACHE_OPTIONS, { profileTtlSeconds: config.profileCacheTtlSeconds });
   c.registerSingleton(UserProfileCache);
   c.registerSingleton(GetProfile);
   c.registerSingleton(GetBalance);
@@ -222,26 +280,24 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
         )
       : new EmbeddedProbe('supabase', true),
   );
-  probes.push(
-    config.litellmUrl
-      ? new HttpDependencyProbe(
-          {
-            name: 'litellm',
-            adapter: 'litellm',
-            required: true,
-            url: `${config.litellmUrl}/health/liveliness`,
-            timeoutMs,
-            isUp: (s) => s === 200,
-          },
-          clock,
-        )
-      : new EmbeddedProbe('litellm', true),
-  );
-  const redis = config.redisUrl ? createRedisClient({ url: config.redisUrl }, logger.child({ component: 'redis' })) : undefined;
-  if (redis) {
-    resources.add('redis', () => redis.quit());
-    probes.push(new RedisProbe(redis, clock));
-  }
+  if (config.litellmUrl) {
+    // A periodic probe with its own small client: no retries (one probe, one sample), no breaker.
+    const probeClient = new UpstreamClient(
+      { name: 'litellm_health', baseURL: config.litellmUrl, poolSize: 2, timeoutMs, retries: 0, failureThreshold: Number.MAX_SAFE_INTEGER },
+      clock,
+      probeCallLogger(logger.child({ component: 'litellm-health' })),
+    );
+    const monitor = new LitellmHealthMonitor(
+      probeClient,
+      { intervalMs: config.litellmHealthIntervalSeconds * 1000, timeoutMs },
+      clock,
+      logger.child({ component: 'litellm-health' }),
+    );
+    monitor.start();
+    resources.add('litellm-health-monitor', async () => monitor.stop());
+    probes.push(monitor);
+  } else probes.push(new EmbeddedProbe('litellm', true));
+  if (redis) probes.push(new RedisProbe(redis, clock));
   c.registerInstance<RateLimitStore>(RATE_LIMIT_STORE, { redisClient: redis, isShared: () => redis?.status === 'ready' });
   c.registerInstance<StreamSlots>(STREAM_SLOTS, new RedisStreamSlots(redis, config.streamTimeoutSeconds + 60));
   bind('RateLimits', redis ? 'redis (per-process fallback)' : 'per-process');

@@ -10,6 +10,7 @@ export interface DependencyHealth {
   adapter: string;
   latencyMs: number;
   error?: string;
+  details?: Record<string, unknown>;
 }
 
 export type OverallStatus = 'healthy' | 'degraded' | 'unhealthy';

@@ -82,6 +82,39 @@ export const SETTINGS = {
     secret: true,
     description: 'Redis for the shared cache and rate limits. Unset: in-process cache and limits.',
   },
+  redisKeyPrefix: {
+    env: 'REDIS_KEY_PREFIX',
+    schema: Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$' }),
+    default: 'acg',
+    description:
+      'First segment of every cache key in Redis (`<prefix>:v1:<kind>:...`), so several deployments can share one Redis without reading each other.',
+  },
+  redisCommandTimeoutMs: {
+    env: 'REDIS_COMMAND_TIMEOUT_MS',
+    schema: positiveInt(10000),
+    default: '250',
+    description:
+      'Longest wait for one Redis command. A slower Redis is treated as down: the service answers from the source and the in-process cache.',
+  },
+  cacheTtlModelsSeconds: {
+    env: 'CACHE_TTL_MODELS_SECONDS',
+    schema: positiveInt(86400),
+    default: '3600',
+    description:
+      'How long the model catalogue is cached. When LiteLLM is down after that, the last good catalogue is served, marked stale.',
+  },
+  cacheTtlProfileSeconds: {
+    env: 'CACHE_TTL_PROFILE_SECONDS',
+    schema: positiveInt(86400),
+    default: '900',
+    description: 'How long a user profile and balance are cached (invalidated at once by a profile change and when a chat finishes).',
+  },
+  litellmHealthIntervalSeconds: {
+    env: 'LITELLM_HEALTH_INTERVAL_SECONDS',
+    schema: positiveInt(3600),
+    default: '15',
+    description: 'Period of the LiteLLM liveness probe (`/health/liveliness`, free) behind `/health` and readiness.',
+  },
   jwtSecretKey: {
     env: 'JWT_SECRET_KEY',
     schema: Type.String({ minLength: 32 }),
@@ -191,12 +224,6 @@ export const SETTINGS = {
     schema: positiveInt(30000),
     default: '2000',
     description: 'Timeout of one dependency probe in `/health` and `/health/ready`.',
-  },
-  profileCacheTtlSeconds: {
-    env: 'PROFILE_CACHE_TTL_SECONDS',
-    schema: positiveInt(86400),
-    default: '900',
-    description: 'How long a user profile and balance are cached (dropped earlier on a profile change or a finished chat).',
   },
   enableMetrics: {
     env: 'ENABLE_METRICS',

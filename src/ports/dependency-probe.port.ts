@@ -5,6 +5,8 @@ export interface ProbeResult {
   latencyMs: number;
   /** Short reason when down; never contains a secret. */
   error?: string;
+  /** What a monitoring probe knows beyond this check (e.g. availability over its recent probes), shown in /health. */
+  details?: Record<string, unknown>;
 }
 
 /**

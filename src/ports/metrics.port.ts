@@ -1,4 +1,5 @@
 import type { TokenUsage } from '../domain/chat/chat';
+import type { CacheObserver } from './cache-observer.port';
 
 export type BreakerStateName = 'closed' | 'open' | 'half_open';
 export type CallOutcome = 'success' | 'client_error' | 'server_error' | 'timeout' | 'network_error' | 'circuit_open';
@@ -15,14 +16,12 @@ export interface UpstreamObserver {
  * Everything the service measures. No label ever carries a user id or a raw path: per-user
  * figures belong to the usage API and the logs; routes are templates.
  */
-export interface Metrics extends UpstreamObserver {
+export interface Metrics extends UpstreamObserver, CacheObserver {
   httpRequest(method: string, route: string, status: number, durationMs: number): void;
   error(code: string): void;
   streamStarted(): void;
   streamEnded(end: StreamEnd, durationMs: number, timeToFirstTokenMs: number | null, deltas: number): void;
   tokens(model: string, usage: TokenUsage, costUsd: number | undefined): void;
-  cache(cacheName: string, result: 'hit' | 'miss' | 'error'): void;
-  cacheDegraded(cacheName: string, degraded: boolean): void;
   rateLimited(endpointClass: string): void;
   rateLimiterFallback(active: boolean): void;
   /** Prometheus text exposition. */

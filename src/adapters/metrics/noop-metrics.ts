@@ -7,8 +7,11 @@ export class NoopMetrics implements Metrics {
   streamStarted(): void {}
   streamEnded(): void {}
   tokens(): void {}
-  cache(): void {}
-  cacheDegraded(): void {}
+  hit(): void {}
+  load(): void {}
+  coalesced(): void {}
+  degraded(): void {}
+  outage(): void {}
   rateLimited(): void {}
   rateLimiterFallback(): void {}
   call(): void {}

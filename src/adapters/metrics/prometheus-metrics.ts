@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TokenUsage } from '../../domain/chat/chat';
+import type { CacheLayer, CacheOperation } from '../../ports/cache-observer.port';
 import type { BreakerStateName, CallOutcome, Metrics, StreamEnd } from '../../ports/metrics.port';
 
 const BREAKER_VALUE: Record<BreakerStateName, number> = { closed: 0, half_open: 1, open: 2 };
@@ -92,16 +93,21 @@ export class PrometheusMetrics implements Metrics {
     labelNames: ['upstream'] as const,
     registers: [this.registry],
   });
-  private readonly cacheOps = new Counter({
-    name: 'cache_operations_total',
-    help: 'Cache lookups by cache and result (hit, miss, error).',
-    labelNames: ['cache', 'result'] as const,
+  private readonly cacheLookups = new Counter({
+    name: 'cache_lookups_total',
+    help: 'Cache-aside lookups by kind and result (hit, hit_local, miss, coalesced).',
+    labelNames: ['kind', 'result'] as const,
     registers: [this.registry],
   });
-  private readonly cacheDegradedGauge = new Gauge({
-    name: 'cache_degraded',
-    help: '1 while a cache backend is unavailable and the in-process fallback serves.',
-    labelNames: ['cache'] as const,
+  private readonly cacheErrors = new Counter({
+    name: 'cache_errors_total',
+    help: 'Operations answered without the shared cache (Redis down or slow), by kind and operation.',
+    labelNames: ['kind', 'operation'] as const,
+    registers: [this.registry],
+  });
+  private readonly cacheDown = new Gauge({
+    name: 'cache_shared_down',
+    help: '1 while the shared cache (Redis) is unavailable and the in-process fallback serves.',
     registers: [this.registry],
   });
   private readonly rateLimitRejections = new Counter({
@@ -148,12 +154,24 @@ export class PrometheusMetrics implements Metrics {
     if (costUsd !== undefined && Number.isFinite(costUsd) && costUsd > 0) this.cost.inc({ model }, costUsd);
   }
 
-  cache(cacheName: string, result: 'hit' | 'miss' | 'error'): void {
-    this.cacheOps.inc({ cache: cacheName, result });
+  hit(kind: string, layer: CacheLayer): void {
+    this.cacheLookups.inc({ kind, result: layer === 'shared' ? 'hit' : 'hit_local' });
   }
 
-  cacheDegraded(cacheName: string, degraded: boolean): void {
-    this.cacheDegradedGauge.set({ cache: cacheName }, degraded ? 1 : 0);
+  load(kind: string): void {
+    this.cacheLookups.inc({ kind, result: 'miss' });
+  }
+
+  coalesced(kind: string): void {
+    this.cacheLookups.inc({ kind, result: 'coalesced' });
+  }
+
+  degraded(kind: string, operation: CacheOperation): void {
+    this.cacheErrors.inc({ kind, operation });
+  }
+
+  outage(state: 'down' | 'up'): void {
+    this.cacheDown.set(state === 'down' ? 1 : 0);
   }
 
   rateLimited(endpointClass: string): void {

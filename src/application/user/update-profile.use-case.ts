@@ -3,8 +3,8 @@ import { AppError } from '../../domain/errors/app-error';
 import type { UserContext } from '../../domain/user/user-context';
 import { pickProfilePatch, type ProfilePatch, type UserProfile } from '../../domain/user/user-profile';
 import { AUDIT_LOGGER, type Logger } from '../../ports/logger.port';
-import { MODEL_CATALOG_SOURCE, type ModelCatalogSource } from '../../ports/model-catalog.port';
 import { USER_DIRECTORY, type UserDirectory } from '../../ports/user-directory.port';
+import { ModelCatalogReader } from '../models/model-catalog-reader';
 import { UserProfileCache } from './user-profile-cache';
 
 /** Serialised size limit of `preferences`: a settings blob, not a storage service. */
@@ -19,7 +19,7 @@ export const MAX_PREFERENCES_BYTES = 16 * 1024;
 export class UpdateProfile {
   constructor(
     @inject(USER_DIRECTORY) private readonly directory: UserDirectory,
-    @inject(MODEL_CATALOG_SOURCE) private readonly catalog: ModelCatalogSource,
+    @inject(ModelCatalogReader) private readonly catalog: ModelCatalogReader,
     @inject(UserProfileCache) private readonly profiles: UserProfileCache,
     @inject(AUDIT_LOGGER) private readonly audit: Logger,
   ) {}
@@ -31,7 +31,7 @@ export class UpdateProfile {
       fields.push({ path: 'preferences', message: `must NOT be larger than ${MAX_PREFERENCES_BYTES} bytes as JSON`, location: 'body' });
     }
     if (typeof patch.default_model === 'string') {
-      const models = await this.catalog.fetchCatalog();
+      const { models } = await this.catalog.read();
       if (!models.some((m) => m.id === patch.default_model)) {
         fields.push({ path: 'default_model', message: 'is not a known model (see GET /v1/models)', location: 'body' });
       }

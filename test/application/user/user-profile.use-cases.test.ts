@@ -7,7 +7,10 @@ import { GetBalance } from '../../../src/application/user/get-balance.use-case';
 import { GetProfile } from '../../../src/application/user/get-profile.use-case';
 import { InvalidateUserCache } from '../../../src/application/user/invalidate-user-cache.use-case';
 import { MAX_PREFERENCES_BYTES, UpdateProfile } from '../../../src/application/user/update-profile.use-case';
-import { UserProfileCache } from '../../../src/application/user/user-profile-cache';
+import { CachedReader } from '../../../src/application/cache/cached-reader';
+import { MODELS_CACHE_KIND, MODELS_LAST_GOOD_CACHE_KIND, ModelCatalogReader } from '../../../src/application/models/model-catalog-reader';
+import { PROFILE_CACHE_KIND, UserProfileCache } from '../../../src/application/user/user-profile-cache';
+import { NOOP_CACHE_OBSERVER } from '../../../src/ports/cache-observer.port';
 import { AppError } from '../../../src/domain/errors/app-error';
 import type { UserContext } from '../../../src/domain/user/user-context';
 import type { Cache } from '../../../src/ports/cache.port';
@@ -28,7 +31,24 @@ function setup(cache?: Cache) {
   const logger = new RecordingLogger();
   const audit = new RecordingLogger();
   const catalog = new StaticModelCatalogSource();
-  const profiles = new UserProfileCache(cache ?? memoryCache, directory, { profileTtlSeconds: TTL }, logger);
+  const reader = new CachedReader(
+    cache ?? memoryCache,
+    memoryCache,
+    {
+      kinds: {
+        [PROFILE_CACHE_KIND]: { ttlSeconds: TTL, perUser: true },
+        [MODELS_CACHE_KIND]: { ttlSeconds: 3600 },
+        [MODELS_LAST_GOOD_CACHE_KIND]: { ttlSeconds: 86400 },
+      },
+      sharedTimeoutMs: 250,
+      retryDownMs: 1000,
+    },
+    NOOP_CACHE_OBSERVER,
+    clock,
+    logger,
+  );
+  const profiles = new UserProfileCache(reader, directory);
+  const models = new ModelCatalogReader(catalog, reader, clock, logger);
   return {
     clock,
     directory,
@@ -41,7 +61,7 @@ function setup(cache?: Cache) {
     getProfile: new GetProfile(profiles),
     getBalance: new GetBalance(profiles),
     invalidate: new InvalidateUserCache(profiles),
-    updateProfile: new UpdateProfile(directory, catalog, profiles, audit),
+    updateProfile: new UpdateProfile(directory, models, profiles, audit),
   };
 }
 
@@ -60,7 +80,7 @@ describe('user profile use cases', () => {
       const t = setup();
       const key = await t.directory.getLlmKey(alice);
       await t.getProfile.execute(alice);
-      expect(JSON.stringify(await t.cache.get(UserProfileCache.key(USER_A)))).not.to.contain(key);
+      expect(JSON.stringify(await t.cache.get(`user:${USER_A}:profile`))).not.to.contain(key);
     });
 
     it('share one entry: a balance after a profile costs no upstream call', async () => {
@@ -103,7 +123,7 @@ describe('user profile use cases', () => {
       };
       const t = setup(failing);
       expect((await t.getProfile.execute(alice)).id).to.equal(USER_A);
-      expect(t.logger.records.map((r) => r.msg)).to.include('profile cache write failed');
+      expect(t.logger.records.map((r) => r.msg)).to.include('shared cache unavailable; answering from the source and the in-process cache');
     });
   });
 
@@ -123,8 +143,8 @@ describe('user profile use cases', () => {
       await t.getProfile.execute(alice);
       await t.getProfile.execute(bob);
       await t.invalidate.execute(USER_B);
-      expect(await t.cache.get(UserProfileCache.key(USER_A))).not.to.equal(undefined);
-      expect(await t.cache.get(UserProfileCache.key(USER_B))).to.equal(undefined);
+      expect(await t.cache.get(`user:${USER_A}:profile`)).not.to.equal(undefined);
+      expect(await t.cache.get(`user:${USER_B}:profile`)).to.equal(undefined);
     });
   });
 

@@ -7,6 +7,7 @@ import { healthRoutes, serviceInfoRoutes } from './health.routes';
 import { messageRoutes } from './messages.routes';
 import { metricsRoutes } from './metrics.routes';
 import { userRoutes } from './user.routes';
+import { modelsRoutes } from './models.routes';
 
 /**
  * Every route the service serves, in documentation order. The OpenAPI document, `/info` and the
@@ -28,6 +29,7 @@ export function allRoutes(): RouteSpec[] {
     ...conversationRoutes(),
     ...messageRoutes(),
     ...userRoutes(),
+    ...modelsRoutes(),
     ...serviceInfoRoutes(() => routes),
     ...healthRoutes(),
     ...metricsRoutes(),

@@ -12,6 +12,12 @@ const ServiceHealth = Type.Object({
   adapter: Type.String({ description: 'Which adapter serves it: `memory` for the embedded default.' }),
   latency_ms: Type.Number(),
   error: Type.Optional(Type.String()),
+  details: Type.Optional(
+    Type.Record(Type.String(), Type.Unknown(), {
+      description:
+        'Monitored dependencies (LiteLLM) add what their periodic probe saw: `window` recent probes, `up` of them, `availability` (ratio), `avg_latency_ms`, `last_checked_at`, `status_since`.',
+    }),
+  ),
 });
 
 const HealthBody = Type.Object({
@@ -46,6 +52,7 @@ function healthBody(report: HealthReport, config: Config): unknown {
       adapter: d.adapter,
       latency_ms: d.latencyMs,
       ...(d.error ? { error: d.error } : {}),
+      ...(d.details ? { details: d.details } : {}),
     };
   }
   return {
@@ -80,7 +87,20 @@ const exampleHealth = {
     app: { status: 'healthy' },
     edge_function: { status: 'healthy', required: true, adapter: 'edge-function', latency_ms: 42 },
     supabase: { status: 'healthy', required: true, adapter: 'supabase', latency_ms: 35 },
-    litellm: { status: 'healthy', required: true, adapter: 'litellm', latency_ms: 18 },
+    litellm: {
+      status: 'healthy',
+      required: true,
+      adapter: 'litellm',
+      latency_ms: 18,
+      details: {
+        window: 20,
+        up: 20,
+        availability: 1,
+        avg_latency_ms: 16,
+        last_checked_at: '2026-01-01T11:59:55.000Z',
+        status_since: '2026-01-01T09:00:00.000Z',
+      },
+    },
     redis: { status: 'healthy', required: false, adapter: 'redis', latency_ms: 1 },
   },
 };

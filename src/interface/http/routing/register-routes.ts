@@ -77,7 +77,7 @@ export function buildRouter(routes: readonly RouteSpec[], container: DependencyC
     const key = `${spec.method} ${spec.path}`;
     if (seen.has(key)) throw new Error(`Route declared twice: ${key}`);
     seen.add(key);
-    router[spec.method](spec.operationId, toRouterPath(spec.path), routeMiddleware(spec, container, authenticate));
+    router[spec.method](spec.operationId, spec.routerPath ?? toRouterPath(spec.path), routeMiddleware(spec, container, authenticate));
   }
   return router;
 }

@@ -43,6 +43,11 @@ export interface RouteSpec {
   method: HttpMethod;
   /** OpenAPI form: `/v1/conversations/{id}`. */
   path: string;
+  /**
+   * The router's pattern when it differs from `path`'s, e.g. `/v1/models/*model_id/info` for a
+   * parameter that may span several segments (a model id with unencoded `/`).
+   */
+  routerPath?: string;
   operationId: string;
   summary: string;
   description: string;

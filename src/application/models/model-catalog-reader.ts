@@ -1,0 +1,81 @@
+import { inject, injectable } from 'tsyringe';
+import type { ModelInfo } from '../../domain/models/model-info';
+import { CLOCK, type Clock } from '../../ports/clock.port';
+import { LOGGER, type Logger } from '../../ports/logger.port';
+import { MODEL_CATALOG_SOURCE, type ModelCatalogSource } from '../../ports/model-catalog.port';
+import { CachedReader } from '../cache/cached-reader';
+
+/** Cache kinds of the catalogue: the live copy (TTL 1 h) and the last good copy (TTL days). */
+export const MODELS_CACHE_KIND = 'models';
+export const MODELS_LAST_GOOD_CACHE_KIND = 'models_last_good';
+const CATALOG_KEY = 'catalog';
+
+interface StoredCatalog {
+  models: ModelInfo[];
+  /** When the source answered (ISO-8601). */
+  fetched_at: string;
+}
+
+export interface CatalogSnapshot extends StoredCatalog {
+  /** The source is unavailable and this is the last good copy, older than the cache TTL. */
+  stale: boolean;
+}
+
+/**
+ * The model catalogue, cached through the cache-aside layer. Every successful fetch is also kept as
+ * the "last good" copy, in two places: the cache kind `models_last_good` (shared by the replicas
+ * through Redis, with a TTL of days, so it outlives the catalogue's own TTL) and this singleton's
+ * memory (survives a Redis outage). When the source fails and the cached copy has expired, the
+ * last good copy is served, marked stale; only with no copy at all does the error reach the caller.
+ */
+@injectable()
+export class ModelCatalogReader {
+  private lastGood: StoredCatalog | undefined;
+  private servingStale = false;
+
+  constructor(
+    @inject(MODEL_CATALOG_SOURCE) private readonly source: ModelCatalogSource,
+    @inject(CachedReader) private readonly cache: CachedReader,
+    @inject(CLOCK) private readonly clock: Clock,
+    @inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async read(): Promise<CatalogSnapshot> {
+    try {
+      const catalog = await this.cache.getOrLoad(MODELS_CACHE_KIND, CATALOG_KEY, () => this.fetch());
+      if (this.servingStale) {
+        this.servingStale = false;
+        this.logger.info({ fetched_at: catalog.fetched_at }, 'model catalogue source available again');
+      }
+      return { ...catalog, stale: false };
+    } catch (err) {
+      const last = await this.lastGoodCopy();
+      if (!last) throw err;
+      if (!this.servingStale) {
+        this.servingStale = true;
+        const e = err as { code?: string; message?: string };
+        this.logger.warn(
+          { error: e.code ?? e.message, fetched_at: last.fetched_at },
+          'model catalogue source unavailable; serving the last good copy',
+        );
+      }
+      return { ...last, stale: true };
+    }
+  }
+
+  private async fetch(): Promise<StoredCatalog> {
+    const models = await this.source.fetchCatalog();
+    const catalog = { models, fetched_at: this.clock.now().toISOString() };
+    this.lastGood = catalog;
+    await this.cache.put(MODELS_LAST_GOOD_CACHE_KIND, CATALOG_KEY, catalog);
+    return catalog;
+  }
+
+  /** The newer of the shared last good copy (maybe fetched by another replica) and ours. */
+  private async lastGoodCopy(): Promise<StoredCatalog | undefined> {
+    const shared = await this.cache.peek<StoredCatalog>(MODELS_LAST_GOOD_CACHE_KIND, CATALOG_KEY);
+    if (!shared) return this.lastGood;
+    if (!this.lastGood) return shared;
+    return shared.fetched_at > this.lastGood.fetched_at ? shared : this.lastGood;
+  }
+}
