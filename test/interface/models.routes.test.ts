@@ -80,12 +80,12 @@ describe('models routes', () => {
       }
     });
 
-    it('lists the built-in local/echo model, free, not stale', async () => {
+    it('lists the built-in local models, free, not stale', async () => {
       const app = await start();
       const res = await app.json<ListBody>('/v1/models', auth);
       expect(res.status).to.equal(200);
       expect(res.body.success).to.equal(true);
-      expect(res.body.data).to.include({ count: 1, stale: false });
+      expect(res.body.data).to.include({ count: 2, stale: false });
       expect(res.body.data.fetched_at).to.match(/^\d{4}-\d\d-\d\dT/);
       const [echo] = res.body.data.items;
       expect(echo).to.deep.include({
@@ -102,7 +102,7 @@ describe('models routes', () => {
       const local = await app.json<ListBody>('/v1/models/local', auth);
       expect(local.status).to.equal(200);
       expect(local.body.data.provider).to.equal('local');
-      expect(local.body.data.items.map((m) => m.id)).to.deep.equal(['local/echo']);
+      expect(local.body.data.items.map((m) => m.id)).to.deep.equal(['local/echo', 'local/lorem']);
       const unknown = await app.json<ErrorBody>('/v1/models/nobody', auth);
       expect(unknown.status).to.equal(404);
       expect(unknown.body.error.code).to.equal('NOT_FOUND');

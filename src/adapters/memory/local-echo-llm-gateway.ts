@@ -24,7 +24,7 @@ export const LOCAL_MODELS: readonly ModelInfo[] = LOCAL_MODEL_IDS.map((id) => ({
   context_window: CONTEXT_WINDOW,
   max_output_tokens: CONTEXT_WINDOW,
   pricing: { input_per_1m: 0, output_per_1m: 0, currency: 'USD' as const },
-  capabilities: { function_calling: false, vision: false },
+  capabilities: { function_calling: false, vision: false, system_messages: true },
 }));
 
 export interface LocalEchoOptions {
