@@ -10,7 +10,7 @@ import { SupabaseUserDirectory } from './adapters/supabase/supabase-user-directo
 import { HttpDependencyProbe } from './adapters/http-probe/http-dependency-probe';
 import { createLogger } from './adapters/logging/bunyan-logger';
 import { EmbeddedProbe } from './adapters/memory/embedded-probe';
-import { UpstreamClient } from './adapters/http/upstream-client';
+import { closeUpstreamPools, UpstreamClient } from './adapters/http/upstream-client';
 import { LitellmHealthMonitor, probeCallLogger } from './adapters/litellm/litellm-health-monitor';
 import { LitellmModelCatalog } from './adapters/litellm/litellm-model-catalog';
 import { LocalModelCatalog } from './adapters/memory/local-model-catalog';
@@ -129,6 +129,8 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     bindings.push({ port, adapter, ...(target ? { target } : {}) });
   };
 
+  // Closed last (closers run in reverse order): no upstream call is left once everything else stopped.
+  resources.add('upstream-pools', async () => closeUpstreamPools());
   const logger = createLogger('ai-chat-gateway', { level: config.logLevel, stream: overrides.logStream, secrets: secretValues(config) });
   const clock = overrides.clock ?? new SystemClock();
   c.registerInstance(CONFIG, config);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SERVICE_LIFECYCLE, type ServiceLifecycle } from './application/service-lifecycle';
 import { ADAPTER_BINDINGS, buildContainer, RESOURCES, type AdapterBinding, type Resources } from './composition-root';
@@ -8,7 +9,9 @@ import { createApp } from './interface/http/app';
 import { createHttpServer } from './interface/http/server';
 import { LOGGER, type Logger } from './ports/logger.port';
 
-const SHUTDOWN_DEADLINE_MS = 10_000;
+/** Streams told to end get this long to write their last events before sockets are closed. */
+const STREAM_END_GRACE_MS = 2_000;
+const POLL_MS = 50;
 
 function banner(config: Config, bindings: AdapterBinding[], baseUrl: string): string {
   const width = Math.max(...bindings.map((b) => b.port.length));
@@ -22,10 +25,47 @@ function banner(config: Config, bindings: AdapterBinding[], baseUrl: string): st
     lines.push(
       '  try it:',
       '    TOKEN=$(npm run --silent token -- 11111111-1111-4111-8111-111111111111)',
-      `    curl -s -H "Authorization: Bearer $TOKEN" ${baseUrl}/health`,
+      `    curl -N -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' -d '{"message":"Hello"}' ${baseUrl}/v1/chat/completions`,
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Resolves when `done()` holds or `ms` have passed; true when it held. */
+async function waitFor(done: () => boolean, ms: number): Promise<boolean> {
+  const until = Date.now() + ms;
+  while (!done()) {
+    if (Date.now() >= until) return false;
+    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+  }
+  return true;
+}
+
+/**
+ * SIGTERM: readiness turns 503 and no new connection is accepted; in-flight requests and streams
+ * get the configured deadline; streams still open then end with an error event and `[DONE]`
+ * (their partial replies are saved); then Redis and the upstream pools close, and the process
+ * exits 0.
+ */
+async function drain(server: Server, lifecycle: ServiceLifecycle, resources: Resources, logger: Logger, deadlineMs: number): Promise<void> {
+  lifecycle.startDraining(Date.now());
+  logger.info({ in_flight: lifecycle.inFlightRequests, streams: lifecycle.openStreams, deadline_ms: deadlineMs }, 'draining');
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const drained = await waitFor(() => lifecycle.inFlightRequests === 0, deadlineMs);
+  if (!drained) {
+    logger.warn(
+      { in_flight: lifecycle.inFlightRequests, streams: lifecycle.openStreams },
+      'shutdown deadline reached; ending open streams',
+    );
+    lifecycle.endAllStreams();
+    await waitFor(() => lifecycle.inFlightRequests === 0, STREAM_END_GRACE_MS);
+  }
+  // What is left is idle keep-alive sockets (or requests past every deadline).
+  server.closeAllConnections();
+  await closed;
+  await resources.closeAll(logger);
+  logger.info({}, 'stopped');
 }
 
 async function main(): Promise<void> {
@@ -41,8 +81,7 @@ async function main(): Promise<void> {
   }
   const container = buildContainer(config);
   const logger = container.resolve<Logger>(LOGGER);
-  const app = createApp(container);
-  const server = createHttpServer(app);
+  const server = createHttpServer(createApp(container));
 
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;
@@ -55,23 +94,19 @@ async function main(): Promise<void> {
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'draining');
-    container.resolve<ServiceLifecycle>(SERVICE_LIFECYCLE).startDraining(Date.now());
-    const deadline = setTimeout(() => {
-      logger.warn({}, 'shutdown deadline reached; closing remaining connections');
-      server.closeAllConnections();
-    }, SHUTDOWN_DEADLINE_MS);
-    deadline.unref();
-    server.close(() => {
-      void container
-        .resolve<Resources>(RESOURCES)
-        .closeAll(logger)
-        .then(() => {
-          logger.info({}, 'stopped');
-          process.exit(0);
-        });
-    });
-    server.closeIdleConnections();
+    logger.info({ signal }, 'shutdown requested');
+    drain(
+      server,
+      container.resolve<ServiceLifecycle>(SERVICE_LIFECYCLE),
+      container.resolve<Resources>(RESOURCES),
+      logger,
+      config.shutdownDeadlineSeconds * 1000,
+    )
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));

@@ -291,6 +291,13 @@ export const SETTINGS = {
     default: '5',
     description: 'Chat streams one user may have open at once; one more is 429.',
   },
+  shutdownDeadlineSeconds: {
+    env: 'SHUTDOWN_DEADLINE_SECONDS',
+    schema: Type.Integer({ minimum: 0, maximum: 600 }),
+    default: '25',
+    description:
+      "On SIGTERM: how long in-flight requests and streams may run on before open streams are ended (error event, then `[DONE]`). Keep it below the platform's kill timeout.",
+  },
   corsOrigins: {
     env: 'CORS_ORIGINS',
     schema: Type.Array(Type.String({ pattern: '^(\\*|https?://[^\\s/]+)$' })),

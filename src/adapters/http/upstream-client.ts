@@ -8,6 +8,15 @@ import type { Logger } from '../../ports/logger.port';
 import { CircuitBreaker } from './circuit-breaker';
 import { NOOP_UPSTREAM_OBSERVER, type CallOutcome, type UpstreamObserver } from './upstream-observer';
 
+/** Every keep-alive pool of every upstream client, so shutdown can close them all. */
+const POOLS = new Set<http.Agent>();
+
+/** Closes the sockets of every upstream pool (at shutdown, after the last request). */
+export function closeUpstreamPools(): void {
+  for (const agent of POOLS) agent.destroy();
+  POOLS.clear();
+}
+
 export interface UpstreamClientOptions {
   /** `edge_function`, `litellm`, `supabase`: used in logs, metrics and error details. */
   name: string;
@@ -78,11 +87,15 @@ export class UpstreamClient {
       maxFreeSockets: Math.min(options.poolSize, 64),
       scheduling: 'lifo' as const,
     };
+    const httpAgent = new http.Agent(agentOptions);
+    const httpsAgent = new https.Agent(agentOptions);
+    POOLS.add(httpAgent);
+    POOLS.add(httpsAgent);
     this.http = axios.create({
       baseURL: options.baseURL,
       timeout: options.timeoutMs,
-      httpAgent: new http.Agent(agentOptions),
-      httpsAgent: new https.Agent(agentOptions),
+      httpAgent,
+      httpsAgent,
       // 5xx and 429 are errors so axios-retry sees them; the final one is returned as a response.
       validateStatus: (status) => status < 500 && status !== 429,
       maxRedirects: 0,

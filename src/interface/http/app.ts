@@ -1,5 +1,6 @@
 import Koa from 'koa';
 import type { DependencyContainer } from 'tsyringe';
+import { SERVICE_LIFECYCLE, type ServiceLifecycle } from '../../application/service-lifecycle';
 import { CONFIG, type Config } from '../../config/config';
 import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from '../../ports/access-token-verifier.port';
 import { CLOCK, type Clock } from '../../ports/clock.port';
@@ -44,6 +45,14 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
   // Errors are logged by the error middleware; Koa's own printer would log them twice.
   app.silent = true;
 
+  const lifecycle = container.resolve<ServiceLifecycle>(SERVICE_LIFECYCLE);
+  app.use(async (ctx, next) => {
+    const finished = lifecycle.requestStarted();
+    ctx.res.once('close', finished);
+    // While draining, keep-alive clients are told to reconnect (to another replica).
+    if (lifecycle.isDraining) ctx.set('Connection', 'close');
+    await next();
+  });
   app.use(requestId(container.resolve<IdGenerator>(ID_GENERATOR)));
   app.use(requestLog(logger, clock));
   app.use(requestMetrics(container.resolve<Metrics>(METRICS), clock));

@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
 import type { CompletedTurn, GenerationParams, StreamingTurn } from '../../../application/chat/chat-turn';
+import { SERVICE_LIFECYCLE, type ServiceLifecycle } from '../../../application/service-lifecycle';
 import { CONFIG, type Config } from '../../../config/config';
 import { RegenerateMessage, type RegenerateCommand } from '../../../application/chat/regenerate-message.use-case';
 import { SendChatMessage, type SendChatCommand } from '../../../application/chat/send-chat-message.use-case';
@@ -142,6 +143,7 @@ async function streamTurn(input: RouteInput, turn: StreamingTurn): Promise<Route
     logger: input.container.resolve<Logger>(LOGGER),
     metrics: input.container.resolve<Metrics>(METRICS),
     clock: input.container.resolve<Clock>(CLOCK),
+    lifecycle: input.container.resolve<ServiceLifecycle>(SERVICE_LIFECYCLE),
   });
   return HANDLED;
 }

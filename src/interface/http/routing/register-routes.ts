@@ -20,12 +20,16 @@ function writeReply(ctx: Context, reply: RouteReply): void {
   ctx.body = reply.kind === 'envelope' ? successEnvelope(reply.data) : reply.body;
 }
 
-/** The abort signal of a request: fires when the client goes away before the response is over. */
+/**
+ * The abort signal of a request: fires when the client goes away before the response is over, or
+ * when the server ends the request itself (`ctx.state.abortRequest`, used by a draining shutdown).
+ */
 function requestSignal(ctx: Context): AbortSignal {
   const controller = new AbortController();
   ctx.res.once('close', () => {
     if (!ctx.res.writableFinished) controller.abort(new Error('client disconnected'));
   });
+  ctx.state.abortRequest = (reason: Error) => controller.abort(reason);
   return controller.signal;
 }
 

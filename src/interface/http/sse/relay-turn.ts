@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type { StreamingTurn } from '../../../application/chat/chat-turn';
+import type { ServiceLifecycle } from '../../../application/service-lifecycle';
 import type { Clock } from '../../../ports/clock.port';
 import type { Logger } from '../../../ports/logger.port';
 import type { Metrics, StreamEnd } from '../../../ports/metrics.port';
@@ -13,6 +14,7 @@ export interface RelayOptions {
   logger: Logger;
   metrics: Metrics;
   clock: Clock;
+  lifecycle: ServiceLifecycle;
   pingMs?: number;
 }
 
@@ -32,6 +34,13 @@ export async function relayTurn(ctx: Context, turn: StreamingTurn, options: Rela
   let firstAt: number | null = null;
   let deltas = 0;
   let end: StreamEnd = 'completed';
+  // A draining shutdown ends the turn through the request's abort signal: the model call stops and
+  // the partial reply is saved as interrupted, then the client is told why the stream ended.
+  let shutdown = false;
+  const unregister = options.lifecycle.registerStream(() => {
+    shutdown = true;
+    (ctx.state.abortRequest as ((reason: Error) => void) | undefined)?.(new Error('server shutting down'));
+  });
   metrics.streamStarted();
   try {
     for await (const event of turn.events) {
@@ -41,7 +50,17 @@ export async function relayTurn(ctx: Context, turn: StreamingTurn, options: Rela
         await writer.send(chunks.delta(event.content));
       } else await writer.send(chunks.final(event));
     }
-    if (writer.isClosed) end = 'aborted';
+    if (shutdown) {
+      end = 'aborted';
+      ctx.state.errorCode = 'SERVICE_SHUTTING_DOWN';
+      await writer.send(
+        errorEvent(
+          'SERVICE_SHUTTING_DOWN',
+          'The service is restarting; the reply so far is saved. Retry to continue.',
+          ctx.state.requestId as string,
+        ),
+      );
+    } else if (writer.isClosed) end = 'aborted';
     await writer.send('[DONE]');
   } catch (err) {
     end = 'failed';
@@ -58,6 +77,7 @@ export async function relayTurn(ctx: Context, turn: StreamingTurn, options: Rela
     await writer.send(errorEvent(error.code, error.message, ctx.state.requestId as string));
     await writer.send('[DONE]');
   } finally {
+    unregister();
     metrics.streamEnded(end, clock.nowMs() - started, firstAt === null ? null : firstAt - started, deltas);
   }
   // From here on the response belongs to the stream, not to Koa.
