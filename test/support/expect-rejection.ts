@@ -1,15 +1,9 @@
 import { expect } from 'chai';
 import { AppError } from '../../src/domain/errors/app-error';
+import { rejectionOf } from './async';
 
-/** The error a promise rejects with; fails the test when it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
+export { rejectionOf };
+
 
 /** The AppError a promise rejects with, checked to carry `code`. */
 export async function appErrorOf(promise: Promise<unknown>, code: string): Promise<AppError> {

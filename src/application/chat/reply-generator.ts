@@ -24,6 +24,14 @@ export interface ReplyRequest {
   apiKey: string;
 }
 
+interface TurnMetrics {
+  started: number;
+  firstAt: number | null;
+  deltas: number;
+  usage: TokenUsage | null;
+  cost: number | undefined;
+}
+
 /** Attempts and pauses of a failed save: a reply the user has seen must not be lost to one blip. */
 const SAVE_DELAYS_MS = [0, 250, 1000];
 
@@ -82,17 +90,7 @@ export class ReplyGenerator {
       throw failure;
     }
 
-    let messageId: string;
-    try {
-      messageId = await this.save(req, content, usage, false);
-    } catch (err) {
-      await this.notify(req, 'failed', metrics);
-      throw new AppError('UPSTREAM_UNAVAILABLE', 'The reply was generated but could not be saved; it is logged and will not be lost', {
-        cause: err,
-        details: { conversation_id: req.placement.conversation_id, branch_id: req.placement.branch_id },
-      });
-    }
-    await this.notify(req, 'completed', metrics);
+    const messageId = await this.saveCompleted(req, content, usage, metrics);
     yield {
       type: 'done',
       assistant_message_id: messageId,
@@ -113,17 +111,7 @@ export class ReplyGenerator {
       throw err;
     }
     const metrics = { started, firstAt: this.clock.nowMs(), deltas: 1, usage: completion.usage, cost: completion.cost_usd };
-    let messageId: string;
-    try {
-      messageId = await this.save(req, completion.content, completion.usage, false);
-    } catch (err) {
-      await this.notify(req, 'failed', metrics);
-      throw new AppError('UPSTREAM_UNAVAILABLE', 'The reply was generated but could not be saved; it is logged and will not be lost', {
-        cause: err,
-        details: { conversation_id: req.placement.conversation_id, branch_id: req.placement.branch_id },
-      });
-    }
-    await this.notify(req, 'completed', metrics);
+    const messageId = await this.saveCompleted(req, completion.content, completion.usage, metrics);
     return {
       placement: req.placement,
       completion_id: completion.id,
@@ -133,6 +121,21 @@ export class ReplyGenerator {
       usage: completion.usage,
       ...(completion.cost_usd !== undefined ? { cost_usd: completion.cost_usd } : {}),
     };
+  }
+
+  /** Saves a complete reply and reports the turn; a failed save is an error the client hears about. */
+  private async saveCompleted(req: ReplyRequest, content: string, usage: TokenUsage | null, metrics: TurnMetrics): Promise<string> {
+    try {
+      const messageId = await this.save(req, content, usage, false);
+      await this.notify(req, 'completed', metrics);
+      return messageId;
+    } catch (err) {
+      await this.notify(req, 'failed', metrics);
+      throw new AppError('UPSTREAM_UNAVAILABLE', 'The reply was generated but could not be saved; it is logged and will not be lost', {
+        cause: err,
+        details: { conversation_id: req.placement.conversation_id, branch_id: req.placement.branch_id },
+      });
+    }
   }
 
   private completionRequest(req: ReplyRequest) {
@@ -193,11 +196,7 @@ export class ReplyGenerator {
     }
   }
 
-  private async notify(
-    req: ReplyRequest,
-    status: TurnOutcome['status'],
-    m: { started: number; firstAt: number | null; deltas: number; usage: TokenUsage | null; cost: number | undefined },
-  ): Promise<void> {
+  private async notify(req: ReplyRequest, status: TurnOutcome['status'], m: TurnMetrics): Promise<void> {
     const outcome: TurnOutcome = {
       placement: req.placement,
       status,

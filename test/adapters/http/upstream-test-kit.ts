@@ -1,22 +1,7 @@
 import type { Logger } from '../../../src/ports/logger.port';
-import type { Clock } from '../../../src/ports/clock.port';
 
-/** A clock that only moves when the test says so (breaker windows, Retry-After dates). */
-export class ManualClock implements Clock {
-  constructor(private ms: number = Date.UTC(2026, 0, 1, 12, 0, 0)) {}
-
-  nowMs(): number {
-    return this.ms;
-  }
-
-  now(): Date {
-    return new Date(this.ms);
-  }
-
-  advanceMs(ms: number): void {
-    this.ms += ms;
-  }
-}
+export { FakeClock as ManualClock } from '../../fakes/fake-clock';
+export { rejectionOf } from '../../support/async';
 
 export interface LogEntry {
   level: string;
@@ -67,15 +52,6 @@ export class RecordingLogger implements Logger {
   }
 }
 
-/** The error a promise rejects with; fails the test when it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the promise to reject, but it resolved');
-}
 
 /**
  * A reset connection for nock's `replyWithError`. It must be an Error instance: nock 14 given a

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { MemoryUserDirectory } from '../../../src/adapters/memory/memory-user-directory';
 import { describeUserDirectoryContract } from '../../contracts/user-directory.contract';
 import { appErrorOf } from '../../support/expect-rejection';
-import { ManualClock } from '../../support/manual-clock';
+import { FakeClock as ManualClock } from '../../fakes/fake-clock';
 import { USER_A, USER_B } from '../../support/tokens';
 
 describeUserDirectoryContract('memory twin', async () => {

@@ -5,7 +5,7 @@ import type { UserContext } from '../../../src/domain/user/user-context';
 import { describeUserDirectoryContract, type ProfileSeed } from '../../contracts/user-directory.contract';
 import { FakeSupabaseRest, USER_PROFILE_COLUMNS } from '../../fakes/fake-supabase-rest';
 import { appErrorOf } from '../../support/expect-rejection';
-import { ManualClock } from '../../support/manual-clock';
+import { FakeClock as ManualClock } from '../../fakes/fake-clock';
 import { RecordingLogger } from '../../support/recording-logger';
 import { devToken, USER_A, USER_B } from '../../support/tokens';
 

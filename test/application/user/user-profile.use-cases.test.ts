@@ -16,7 +16,7 @@ import type { UserContext } from '../../../src/domain/user/user-context';
 import type { Cache } from '../../../src/ports/cache.port';
 import { StaticModelCatalogSource } from '../../fakes/static-model-catalog-source';
 import { appErrorOf } from '../../support/expect-rejection';
-import { ManualClock } from '../../support/manual-clock';
+import { FakeClock as ManualClock } from '../../fakes/fake-clock';
 import { RecordingLogger } from '../../support/recording-logger';
 import { USER_A, USER_B } from '../../support/tokens';
 

@@ -203,6 +203,30 @@ const STREAM_HEADERS = {
   'X-Branch-Id': { description: 'The branch the reply is stored on.', schema: { type: 'string', format: 'uuid' } as never },
 };
 
+/** Both regenerate operations answer alike: the envelope, or a stream when asked. */
+function regenerateResponses(sseExample: string): RouteSpec['responses'] {
+  return {
+    200: {
+      description:
+        'The new branch and reply in the envelope (`stream` false or absent), or an SSE stream like a chat completion (`stream: true`).',
+      schema: RegenerateResultSchema,
+      example: {
+        conversation_id: EX.conversationId,
+        branch_id: EX.altBranchId,
+        message: {
+          ...exampleAssistantMessage,
+          id: EX.altAssistantMessageId,
+          branch_id: EX.altBranchId,
+          content: 'Day 1: Sololaki and the sulphur baths...',
+        },
+        usage: { prompt_tokens: 21, completion_tokens: 388, total_tokens: 409 },
+      },
+      headers: STREAM_HEADERS,
+      alternatives: [{ contentType: 'text/event-stream', example: sseExample }],
+    },
+  };
+}
+
 export function chatRoutes(): RouteSpec[] {
   return [
     {
@@ -287,26 +311,7 @@ export function chatRoutes(): RouteSpec[] {
         STREAM_DESCRIPTION,
       body: RegenerateBody,
       bodyExample: { conversation_id: EX.conversationId, message_id: EX.assistantMessageId, model: 'gpt-4o', temperature: 0.9 },
-      responses: {
-        200: {
-          description:
-            'The new branch and reply in the envelope (`stream` false or absent), or an SSE stream like a chat completion (`stream: true`).',
-          schema: RegenerateResultSchema,
-          example: {
-            conversation_id: EX.conversationId,
-            branch_id: EX.altBranchId,
-            message: {
-              ...exampleAssistantMessage,
-              id: EX.altAssistantMessageId,
-              branch_id: EX.altBranchId,
-              content: 'Day 1: Sololaki and the sulphur baths...',
-            },
-            usage: { prompt_tokens: 21, completion_tokens: 388, total_tokens: 409 },
-          },
-          headers: STREAM_HEADERS,
-          alternatives: [{ contentType: 'text/event-stream', example: SSE_ERROR_EXAMPLE }],
-        },
-      },
+      responses: regenerateResponses(SSE_ERROR_EXAMPLE),
       errors: CHAT_ERRORS,
       async handler(input) {
         const body = input.body as Static<typeof RegenerateBody>;
@@ -331,26 +336,7 @@ export function chatRoutes(): RouteSpec[] {
       params: IdParams,
       body: MessageRegenerateBody,
       bodyExample: { model: 'gpt-4o', temperature: 0.9, stream: false },
-      responses: {
-        200: {
-          description:
-            'The new branch and reply in the envelope (`stream` false or absent), or an SSE stream like a chat completion (`stream: true`).',
-          schema: RegenerateResultSchema,
-          example: {
-            conversation_id: EX.conversationId,
-            branch_id: EX.altBranchId,
-            message: {
-              ...exampleAssistantMessage,
-              id: EX.altAssistantMessageId,
-              branch_id: EX.altBranchId,
-              content: 'Day 1: Sololaki and the sulphur baths...',
-            },
-            usage: { prompt_tokens: 21, completion_tokens: 388, total_tokens: 409 },
-          },
-          headers: STREAM_HEADERS,
-          alternatives: [{ contentType: 'text/event-stream', example: SSE_EXAMPLE }],
-        },
-      },
+      responses: regenerateResponses(SSE_EXAMPLE),
       errors: CHAT_ERRORS,
       async handler(input) {
         const body = input.body as Static<typeof MessageRegenerateBody>;
