@@ -4,7 +4,6 @@ import { rejectionOf } from './async';
 
 export { rejectionOf };
 
-
 /** The AppError a promise rejects with, checked to carry `code`. */
 export async function appErrorOf(promise: Promise<unknown>, code: string): Promise<AppError> {
   const err = await rejectionOf(promise);

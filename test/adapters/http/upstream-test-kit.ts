@@ -52,7 +52,6 @@ export class RecordingLogger implements Logger {
   }
 }
 
-
 /**
  * A reset connection for nock's `replyWithError`. It must be an Error instance: nock 14 given a
  * plain `{code}` object never fails the request, which then only ends at the client's timeout.
