@@ -17,11 +17,8 @@ import { rateLimiters } from './middleware/rate-limit';
 import { requestMetrics } from './middleware/request-metrics';
 import { corsFromAllowList, securityHeaders } from './middleware/security';
 import { buildRouter, notFoundOrMethodNotAllowed } from './routing/register-routes';
-import { isAuthenticatedPath, type RouteSpec } from './routing/route-spec';
+import { isAuthenticatedPath, isRateLimitExempt, type RouteSpec } from './routing/route-spec';
 import { allRoutes } from './routes/all-routes';
-
-/** Paths never rate-limited: health probes, metrics scrapes, documentation assets. */
-const UNLIMITED = /^\/(health(\/.*)?|live|ready|metrics|docs(\/.*)?|openapi\.json)$/;
 
 export interface AppOptions {
   /** Routes added beside the real ones (tests mount probes of the middleware this way). */
@@ -67,7 +64,7 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
     logger,
   });
   // Before authentication, per IP: also bounds token guessing. Probes of load balancers are exempt.
-  app.use((ctx, next) => (UNLIMITED.test(ctx.path) ? next() : limits.anonymous(ctx, next)));
+  app.use((ctx, next) => (isRateLimitExempt(ctx.path) ? next() : limits.anonymous(ctx, next)));
   app.use(jsonBodyParser(config.bodyLimitBytes));
   // Everything under /v1 is authenticated before routing, so no /v1 route can be mounted without it
   // and an unknown /v1 path does not reveal to an anonymous caller that it does not exist.

@@ -1,8 +1,8 @@
 import type { TSchema } from 'typebox';
 import type { ErrorCode } from '../../domain/errors/error-codes';
 import { DEFAULT_MESSAGE, STATUS_BY_CODE } from '../http/errors/error-status';
-import { COMPONENT_KEY, ErrorEnvelopeSchema } from '../http/schemas/common.schemas';
-import { requiresAuth, type RouteSpec } from '../http/routing/route-spec';
+import { COMPONENT_KEY, ErrorEnvelopeSchema, SuccessEnvelopeSchema } from '../http/schemas/common.schemas';
+import { isRateLimitExempt, requiresAuth, type RouteSpec } from '../http/routing/route-spec';
 
 type Json = Record<string, unknown>;
 
@@ -21,23 +21,32 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Docs: 'This document and its viewer.',
 };
 
-const API_DESCRIPTION = `The API gateway of the AI chat platform.
+const API_DESCRIPTION = `The API gateway of the AI chat platform: conversations with branches, streamed model replies, the model catalogue and the caller's account.
+Guides: \`docs/integration-guide.md\` (frontend) and \`docs/migration-guide.md\` (from the previous gateway) in the repository.
 
 ## Authentication
-Send the Supabase access token of the signed-in user as \`Authorization: Bearer <token>\`. Every \`/v1\` operation requires it.
+Send the Supabase access token of the signed-in user (\`session.access_token\`) as \`Authorization: Bearer <token>\`. Every \`/v1\` operation requires it.
+\`401 AUTH_EXPIRED\`: refresh the session and retry once. \`AUTH_INVALID\` / \`AUTH_REQUIRED\`: sign the user in again.
 
 ## Envelope
-Success: \`{"success": true, "data": ...}\`; lists: \`data = {items, pagination: {page, limit, total, pages}}\`.
-Errors: \`{"success": false, "error": {message, code, details?, request_id}}\`. Branch on \`code\`, never on \`message\`.
-Every response carries \`X-Request-Id\`. Exceptions: the health checks and the OpenAI-compatible chat objects.
+Success: \`{"success": true, "data": ...}\` (schema \`SuccessEnvelope\`, each operation narrows \`data\`); lists: \`data = {items, pagination}\` with \`Pagination = {page, limit, total, pages}\`.
+Errors: \`{"success": false, "error": {message, code, details?, request_id}}\` (schema \`ErrorEnvelope\`). Branch on \`code\`, never on \`message\`; every operation lists the codes it can answer, with an example each.
+\`429 RATE_LIMITED\` and \`503\` carry \`Retry-After\` (seconds) when the wait is known. Every response carries \`X-Request-Id\`: quote it when reporting a problem.
+Not wrapped: everything outside \`/v1\` (the health checks, kept as the previous gateway served them, \`/metrics\`, \`/openapi.json\`, \`/docs\`) and the OpenAI-compatible chat objects.
+
+## Streaming
+\`POST /v1/chat/completions\` streams by default (and both regenerate operations with \`stream: true\`) as \`text/event-stream\`: \`data: <ChatCompletionChunk>\` events, \`: ping\` comments while the model is silent,
+\`data: <ChatStreamError>\` when a failure happens after the stream started, and always \`data: [DONE]\` last. Read it with \`fetch\` and a stream reader:
+\`EventSource\` cannot send the \`Authorization\` header. The official OpenAI SDKs work unchanged with \`baseURL = <gateway>/v1\` and the access token as API key.
 
 ## Versioning
-All operations live under \`/v1\`. Within \`/v1\` changes are additive only: new operations, new optional request fields,
-new response fields, new error codes for new situations. Clients must ignore unknown response fields.
-Breaking changes (removing or renaming a field, operation or code, tightening validation of existing input, changing a type
-or a status code) only come with a new prefix (\`/v2\`), served beside \`/v1\` for at least six months. An operation that
-is going away is marked \`deprecated\` here first and answers with \`Deprecation\` and \`Sunset\` headers (RFC 9745 / RFC 8594)
-and a \`Link: <...>; rel="successor-version"\` header.`;
+All operations live under \`/v1\`. Within \`/v1\` changes are additive only: new operations, new optional request fields, new response fields,
+new error codes for new situations, new values of fields documented as open (e.g. \`mode\`, \`finish_reason\`). Clients must ignore unknown response fields.
+Breaking changes (removing or renaming a field, operation or code, making an optional request field required, tightening validation of existing input,
+changing a type, a default or a status code) only come with a new prefix (\`/v2\`), served beside \`/v1\` for at least six months.
+An operation that is going away is first marked \`deprecated\` here, and its successful answers carry \`Deprecation: @<unix time>\` (RFC 9745) and
+\`Link: <successor>; rel="successor-version"\`; once a removal date is fixed (at least six months later) it also carries \`Sunset: <HTTP date>\` (RFC 8594).
+Today the previous gateway's \`/live\` and \`/ready\` are deprecated in favour of \`/health/live\` and \`/health/ready\`, with no removal date.`;
 
 /** Replaces every sub-schema marked as a component by a `$ref`, collecting the component. */
 function extractComponents(schema: unknown, components: Record<string, Json>): unknown {
@@ -60,10 +69,13 @@ function plain(schema: TSchema, components: Record<string, Json>): Json {
   return extractComponents(JSON.parse(JSON.stringify(schema)), components) as Json;
 }
 
+/** Codes the middleware can answer on an operation, whatever its handler does. */
 function implicitErrors(spec: RouteSpec): ErrorCode[] {
   const codes: ErrorCode[] = [];
-  if (requiresAuth(spec)) codes.push('AUTH_REQUIRED', 'AUTH_INVALID', 'AUTH_EXPIRED', 'RATE_LIMITED');
-  if (spec.body) codes.push('INVALID_JSON', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'VALIDATION_ERROR');
+  // Verifying an ES256/RS256 token may need the project's signing keys (JWKS): down, or unusable.
+  if (requiresAuth(spec)) codes.push('AUTH_REQUIRED', 'AUTH_INVALID', 'AUTH_EXPIRED', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_CONTRACT');
+  if (!isRateLimitExempt(spec.path)) codes.push('RATE_LIMITED');
+  if (spec.body) codes.push('INVALID_JSON', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'VALIDATION_ERROR');
   if (spec.params || spec.query) codes.push('VALIDATION_ERROR');
   codes.push('INTERNAL_ERROR');
   return codes;
@@ -103,6 +115,11 @@ function parameters(spec: RouteSpec, components: Record<string, Json>): Json[] {
 
 const REQUEST_ID_HEADER = { $ref: '#/components/headers/XRequestId' };
 
+const DEPRECATION_HEADERS: Json = {
+  Deprecation: { description: 'RFC 9745: since when the operation is deprecated, e.g. `@1795824000`.', schema: { type: 'string' } },
+  Link: { description: 'The operation to use instead: `<path>; rel="successor-version"`.', schema: { type: 'string' } },
+};
+
 function mediaType(
   r: { contentType?: string; schema?: TSchema; example?: unknown; envelope?: boolean },
   components: Record<string, Json>,
@@ -115,7 +132,9 @@ function mediaType(
   }
   const envelope = r.envelope !== false;
   const data = r.schema ? plain(r.schema, components) : {};
-  const schema = envelope ? { type: 'object', required: ['success', 'data'], properties: { success: { const: true }, data } } : data;
+  const schema = envelope
+    ? { allOf: [{ $ref: '#/components/schemas/SuccessEnvelope' }, { type: 'object', required: ['data'], properties: { data } }] }
+    : data;
   const example = envelope ? { success: true, data: r.example } : r.example;
   return ['application/json', { schema, ...(r.example !== undefined ? { example } : {}) }];
 }
@@ -123,7 +142,7 @@ function mediaType(
 function successResponses(spec: RouteSpec, components: Record<string, Json>): Json {
   const responses: Json = {};
   for (const [status, r] of Object.entries(spec.responses)) {
-    const headers: Json = { 'X-Request-Id': REQUEST_ID_HEADER };
+    const headers: Json = { 'X-Request-Id': REQUEST_ID_HEADER, ...(spec.deprecated ? DEPRECATION_HEADERS : {}) };
     for (const [name, h] of Object.entries(r.headers ?? {}))
       headers[name] = { description: h.description, schema: plain(h.schema, components) };
     const media = [r, ...(r.alternatives ?? [])].filter((m) => m.schema !== undefined || m.example !== undefined);
@@ -175,10 +194,16 @@ function operation(spec: RouteSpec, components: Record<string, Json>): Json {
         },
       }
     : {};
+  const deprecation = spec.deprecated
+    ? `\n\nDeprecated since ${spec.deprecated.since}: use \`${spec.method.toUpperCase()} ${spec.deprecated.successor}\`, which answers the same. ` +
+      (spec.deprecated.sunset
+        ? `It may be removed after ${spec.deprecated.sunset}.`
+        : 'No removal date is fixed; it keeps working until one is announced.')
+    : '';
   return {
     operationId: spec.operationId,
     summary: spec.summary,
-    description: spec.description,
+    description: spec.description + deprecation,
     tags: spec.tags,
     ...(spec.deprecated ? { deprecated: true } : {}),
     security: requiresAuth(spec) ? [{ bearerAuth: [] }] : [],
@@ -191,6 +216,7 @@ function operation(spec: RouteSpec, components: Record<string, Json>): Json {
 /** The OpenAPI 3.1 document of the given routes: the route schemas are its single source. */
 export function buildOpenApiDocument(routes: readonly RouteSpec[], info: OpenApiInfo): Json {
   const components: Record<string, Json> = {};
+  plain(SuccessEnvelopeSchema, components);
   plain(ErrorEnvelopeSchema, components);
   const paths: Record<string, Json> = {};
   const tags = new Set<string>();

@@ -17,6 +17,7 @@ import { HANDLED, ok, raw, userOf, type RouteInput, type RouteReply, type RouteS
 import {
   ChatCompletionBody,
   ChatCompletionSchema,
+  ChatEventStreamSchema,
   MessageRegenerateBody,
   OpenAiMessage,
   RegenerateBody,
@@ -30,6 +31,7 @@ type ChatBody = Static<typeof ChatCompletionBody>;
 
 const CHAT_ERRORS: ErrorCode[] = [
   'INSUFFICIENT_BALANCE',
+  'ACCOUNT_NOT_PROVISIONED',
   'NOT_FOUND',
   'MODEL_NOT_ALLOWED',
   'RATE_LIMITED',
@@ -179,7 +181,7 @@ const SSE_EXAMPLE = [
 ].join('\n');
 
 const SSE_ERROR_EXAMPLE = [
-  'data: {"id":"chatcmpl-9f2c","object":"chat.completion.chunk","created":1768469400,"model":"gpt-4o","choices":[{"index":0,"delta":{"role":"assistant","content":"Day"},"finish_reason":null}],"conversation":{...}}',
+  `data: {"id":"chatcmpl-9f2c","object":"chat.completion.chunk","created":1768469400,"model":"gpt-4o","choices":[{"index":0,"delta":{"role":"assistant","content":"Day"},"finish_reason":null}],"conversation":{"conversation_id":"${EX.conversationId}","branch_id":"${EX.altBranchId}","user_message_id":"${EX.userMessageId}"}}`,
   '',
   'data: {"error":{"message":"The model provider failed mid-stream","code":"UPSTREAM_ERROR","type":"gateway_error","request_id":"a1b2c3d4-0000-4000-8000-000000000000"}}',
   '',
@@ -222,7 +224,7 @@ function regenerateResponses(sseExample: string): RouteSpec['responses'] {
         usage: { prompt_tokens: 21, completion_tokens: 388, total_tokens: 409 },
       },
       headers: STREAM_HEADERS,
-      alternatives: [{ contentType: 'text/event-stream', example: sseExample }],
+      alternatives: [{ contentType: 'text/event-stream', schema: ChatEventStreamSchema, example: sseExample }],
     },
   };
 }
@@ -257,6 +259,7 @@ export function chatRoutes(): RouteSpec[] {
         200: {
           description: 'The reply: an SSE stream (`stream` true or absent) or one `chat.completion` object (`stream: false`).',
           contentType: 'text/event-stream',
+          schema: ChatEventStreamSchema,
           example: SSE_EXAMPLE,
           headers: STREAM_HEADERS,
           alternatives: [

@@ -8,6 +8,7 @@ import { ListBranches } from '../../../application/conversations/list-branches.u
 import { ListConversations } from '../../../application/conversations/list-conversations.use-case';
 import { UpdateConversation } from '../../../application/conversations/update-conversation.use-case';
 import { AppError } from '../../../domain/errors/app-error';
+import type { ErrorCode } from '../../../domain/errors/error-codes';
 import { ok, userOf, type RouteSpec } from '../routing/route-spec';
 import { PageQuery, Uuid } from '../schemas/common.schemas';
 import {
@@ -25,6 +26,9 @@ import {
 import { EX, exampleAssistantMessage, exampleBranch, exampleConversation, exampleUserMessage } from '../schemas/examples';
 
 const TAGS = ['Conversations'];
+
+/** What the conversation store (the Edge Function, or its in-memory twin) can answer besides the data. */
+const STORE_ERRORS: ErrorCode[] = ['UPSTREAM_ERROR', 'UPSTREAM_CONTRACT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'];
 
 const exampleBranchView = {
   id: EX.mainBranchId,
@@ -53,7 +57,7 @@ export function conversationRoutes(): RouteSpec[] {
       body: Type.Object({ title: Type.Optional(Title), model: Type.Optional(ModelId) }, { additionalProperties: false }),
       bodyExample: { title: 'Trip planning for Tbilisi', model: 'gpt-4o' },
       responses: { 201: { description: 'The new conversation.', schema: ConversationSchema, example: exampleConversation } },
-      errors: ['UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'],
+      errors: STORE_ERRORS,
       async handler(input) {
         return ok(await input.container.resolve(CreateConversation).execute(userOf(input), input.body), 201);
       },
@@ -84,7 +88,7 @@ export function conversationRoutes(): RouteSpec[] {
           },
         },
       },
-      errors: ['UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'],
+      errors: STORE_ERRORS,
       async handler(input) {
         return ok(await input.container.resolve(ListConversations).execute(userOf(input), input.query));
       },
@@ -98,7 +102,7 @@ export function conversationRoutes(): RouteSpec[] {
       description: "The conversation row. Another user's conversation is `404`, like an unknown id.",
       params: IdParams,
       responses: { 200: { description: 'The conversation.', schema: ConversationSchema, example: exampleConversation } },
-      errors: ['NOT_FOUND', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'],
+      errors: ['NOT_FOUND', ...STORE_ERRORS],
       async handler(input) {
         return ok(await input.container.resolve(GetConversation).execute(userOf(input), input.params.id));
       },
@@ -129,7 +133,7 @@ export function conversationRoutes(): RouteSpec[] {
           },
         },
       },
-      errors: ['NOT_FOUND', 'UPSTREAM_ERROR', 'UPSTREAM_CONTRACT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'],
+      errors: ['NOT_FOUND', ...STORE_ERRORS],
       async handler(input) {
         return ok(await input.container.resolve(GetConversationFull).execute(userOf(input), input.params.id));
       },
@@ -154,7 +158,7 @@ export function conversationRoutes(): RouteSpec[] {
           example: { ...exampleConversation, title: 'Tbilisi, three days' },
         },
       },
-      errors: ['NOT_FOUND', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'],
+      errors: ['NOT_FOUND', ...STORE_ERRORS],
       async handler(input) {
         return ok(await input.container.resolve(UpdateConversation).execute(userOf(input), input.params.id, input.body));
       },
@@ -184,7 +188,7 @@ export function conversationRoutes(): RouteSpec[] {
           ],
         },
       },
-      errors: ['NOT_FOUND', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'],
+      errors: ['NOT_FOUND', ...STORE_ERRORS],
       async handler(input) {
         return ok(await input.container.resolve(ListBranches).execute(userOf(input), input.params.id));
       },
@@ -209,7 +213,7 @@ export function conversationRoutes(): RouteSpec[] {
       ),
       bodyExample: { from_message_id: EX.userMessageId, name: 'Budget version' },
       responses: { 201: { description: 'The new branch.', schema: BranchSchema, example: { ...exampleBranch, name: 'Budget version' } } },
-      errors: ['NOT_FOUND', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'],
+      errors: ['NOT_FOUND', ...STORE_ERRORS],
       async handler(input) {
         const body = input.body as { from_message_id?: string; parent_message_id?: string; name?: string };
         const from = body.from_message_id ?? body.parent_message_id;
@@ -241,7 +245,7 @@ export function conversationRoutes(): RouteSpec[] {
           example: { ...exampleConversation, active_branch_id: EX.altBranchId },
         },
       },
-      errors: ['NOT_FOUND', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'],
+      errors: ['NOT_FOUND', ...STORE_ERRORS],
       async handler(input) {
         return ok(await input.container.resolve(ActivateBranch).execute(userOf(input), input.params.id, input.params.branch_id));
       },

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { CheckHealth, type HealthReport } from '../../../application/check-health.use-case';
 import { CONFIG, type Config } from '../../../config/config';
-import { raw, type RouteSpec } from '../routing/route-spec';
+import { raw, type Deprecation, type RouteSpec } from '../routing/route-spec';
 
 const SERVICE_NAME = 'ai-chat-gateway';
 const startedAt = Date.now();
@@ -114,7 +114,7 @@ const exampleDegraded = {
   },
 };
 
-function health(path: string, operationId: string, deprecated: boolean): RouteSpec {
+function health(path: string, operationId: string, deprecated?: Deprecation): RouteSpec {
   return {
     method: 'get',
     path,
@@ -143,7 +143,7 @@ function health(path: string, operationId: string, deprecated: boolean): RouteSp
   };
 }
 
-function live(path: string, operationId: string, deprecated: boolean): RouteSpec {
+function live(path: string, operationId: string, deprecated?: Deprecation): RouteSpec {
   return {
     method: 'get',
     path,
@@ -160,7 +160,7 @@ function live(path: string, operationId: string, deprecated: boolean): RouteSpec
   };
 }
 
-function ready(path: string, operationId: string, deprecated: boolean): RouteSpec {
+function ready(path: string, operationId: string, deprecated?: Deprecation): RouteSpec {
   return {
     method: 'get',
     path,
@@ -197,13 +197,16 @@ function ready(path: string, operationId: string, deprecated: boolean): RouteSpe
   };
 }
 
+/** The day this gateway replaced the previous one, which served `/live` and `/ready`. */
+const LEGACY_PATHS_DEPRECATED_SINCE = '2026-11-28';
+
 export function healthRoutes(): RouteSpec[] {
   return [
-    health('/health', 'getHealth', false),
-    live('/health/live', 'getLiveness', false),
-    ready('/health/ready', 'getReadiness', false),
-    live('/live', 'getLivenessLegacy', true),
-    ready('/ready', 'getReadinessLegacy', true),
+    health('/health', 'getHealth'),
+    live('/health/live', 'getLiveness'),
+    ready('/health/ready', 'getReadiness'),
+    live('/live', 'getLivenessLegacy', { since: LEGACY_PATHS_DEPRECATED_SINCE, successor: '/health/live' }),
+    ready('/ready', 'getReadinessLegacy', { since: LEGACY_PATHS_DEPRECATED_SINCE, successor: '/health/ready' }),
   ];
 }
 

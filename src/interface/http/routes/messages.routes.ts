@@ -18,7 +18,7 @@ export function messageRoutes(): RouteSpec[] {
       description: "One message row. Another user's message is `404`, like an unknown id.",
       params: IdParams,
       responses: { 200: { description: 'The message.', schema: MessageSchema, example: exampleAssistantMessage } },
-      errors: ['NOT_FOUND', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'],
+      errors: ['NOT_FOUND', 'UPSTREAM_ERROR', 'UPSTREAM_CONTRACT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'],
       async handler(input) {
         return ok(await input.container.resolve(GetMessage).execute(userOf(input), input.params.id));
       },
@@ -44,7 +44,7 @@ export function messageRoutes(): RouteSpec[] {
           example: { ...exampleUserMessage, content: 'Plan a three-day trip to Tbilisi on a small budget.' },
         },
       },
-      errors: ['NOT_FOUND', 'UPSTREAM_ERROR', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'],
+      errors: ['NOT_FOUND', 'UPSTREAM_ERROR', 'UPSTREAM_CONTRACT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'],
       async handler(input) {
         return ok(await input.container.resolve(EditMessage).execute(userOf(input), input.params.id, input.body.content));
       },

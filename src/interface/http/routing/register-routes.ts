@@ -4,7 +4,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { AppError } from '../../../domain/errors/app-error';
 import { compileValidator, validationError, type CompiledValidator } from './request-validator';
 import { successEnvelope } from '../envelope';
-import { requiresAuth, toRouterPath, type RouteReply, type RouteSpec } from './route-spec';
+import { deprecationHeaders, requiresAuth, toRouterPath, type RouteReply, type RouteSpec } from './route-spec';
 
 export type Authenticator = (ctx: Context) => Promise<unknown>;
 
@@ -43,6 +43,7 @@ function routeMiddleware(spec: RouteSpec, container: DependencyContainer, authen
 
   return async (ctx) => {
     ctx.state.routeTemplate = spec.path;
+    if (spec.deprecated) ctx.set(deprecationHeaders(spec.deprecated));
     if (needsAuth) await authenticate(ctx);
 
     // Coercion happens in place, so validate copies the handler then reads.

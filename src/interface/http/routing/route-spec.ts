@@ -39,6 +39,15 @@ export type RouteReply =
   /** The handler wrote the response itself (streams, downloads). */
   | { kind: 'handled' };
 
+export interface Deprecation {
+  /** ISO date from which the operation is deprecated. */
+  since: string;
+  /** Path of the operation to use instead. */
+  successor: string;
+  /** ISO date after which it may be removed (RFC 8594 `Sunset`); absent while no date is fixed. */
+  sunset?: string;
+}
+
 export interface RouteSpec {
   method: HttpMethod;
   /** OpenAPI form: `/v1/conversations/{id}`. */
@@ -61,8 +70,11 @@ export interface RouteSpec {
   responses: Record<number, ResponseSpec>;
   /** Error codes this operation can answer besides the generic ones added for auth and bodies. */
   errors?: ErrorCode[];
-  /** Marks an operation kept for old clients. */
-  deprecated?: boolean;
+  /**
+   * An operation kept for old clients: documented as deprecated, and every answer carries
+   * `Deprecation: @<since>` (RFC 9745) and `Link: <successor>; rel="successor-version"`.
+   */
+  deprecated?: Deprecation;
   // The handler validates nothing: params, query and body arrive already checked against the schemas.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   handler(input: RouteInput<any, any, any>): Promise<RouteReply>;
@@ -77,6 +89,22 @@ export function raw(body: unknown, status = 200, headers?: Record<string, string
 }
 
 export const HANDLED: RouteReply = { kind: 'handled' };
+
+/** Headers of a deprecated operation's answers (RFC 9745, RFC 8594, RFC 8288). */
+export function deprecationHeaders(d: Deprecation): Record<string, string> {
+  return {
+    Deprecation: `@${Math.floor(Date.parse(d.since) / 1000)}`,
+    Link: `<${d.successor}>; rel="successor-version"`,
+    ...(d.sunset ? { Sunset: new Date(d.sunset).toUTCString() } : {}),
+  };
+}
+
+/** Probes of load balancers, metrics scrapes and documentation assets are never rate-limited. */
+const RATE_LIMIT_EXEMPT = /^\/(health(\/.*)?|live|ready|metrics|docs(\/.*)?|openapi\.json)$/;
+
+export function isRateLimitExempt(path: string): boolean {
+  return RATE_LIMIT_EXEMPT.test(path);
+}
 
 export function isAuthenticatedPath(path: string): boolean {
   return path === '/v1' || path.startsWith('/v1/');

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ERROR_CODES } from '../../../domain/errors/error-codes';
 import { Uuid } from './common.schemas';
 import { MESSAGE_CONTENT_MAX, MessageSchema, ModelId } from './conversation.schemas';
 
@@ -132,4 +133,57 @@ export const RegenerateResultSchema = Type.Object({
   branch_id: Uuid,
   message: MessageSchema,
   usage: Usage,
+});
+
+/** One `data:` payload of a chat stream (OpenAI `chat.completion.chunk` plus where the turn is stored). */
+export const ChatCompletionChunkSchema = Type.Object(
+  {
+    id: Type.String(),
+    object: Type.Literal('chat.completion.chunk'),
+    created: Type.Integer(),
+    model: Type.String(),
+    choices: Type.Array(
+      Type.Object({
+        index: Type.Integer(),
+        delta: Type.Object({
+          role: Type.Optional(Type.Literal('assistant')),
+          content: Type.Optional(Type.String({ description: 'The next piece of the reply.' })),
+        }),
+        finish_reason: Type.Union([Type.String(), Type.Null()], { description: 'Set on the final chunk only (`stop`, `length`, ...).' }),
+      }),
+    ),
+    usage: Type.Optional(Usage),
+    conversation: Type.Optional(ConversationRef),
+  },
+  {
+    'x-component': 'ChatCompletionChunk',
+    description:
+      'The first chunk carries `delta.role` and `conversation` (without `assistant_message_id`); the final one `finish_reason`, `usage` and `conversation` with `assistant_message_id`.',
+  },
+);
+
+/** A failure after the stream started: the last event before `data: [DONE]`. */
+export const ChatStreamErrorSchema = Type.Object(
+  {
+    error: Type.Object({
+      message: Type.String(),
+      code: Type.Enum([...ERROR_CODES], {
+        description: 'The error code, e.g. `UPSTREAM_ERROR`, `UPSTREAM_TIMEOUT`, `SERVICE_SHUTTING_DOWN`.',
+      }),
+      type: Type.Literal('gateway_error'),
+      request_id: Type.String(),
+    }),
+  },
+  { 'x-component': 'ChatStreamError' },
+);
+
+/**
+ * The body of a chat stream as text. OpenAPI 3.1 cannot type the events of a stream, so the schema of
+ * each `data:` payload is attached under `x-sse-data` (the literal `[DONE]` ends the stream).
+ */
+export const ChatEventStreamSchema = Type.String({
+  description:
+    'Server-Sent Events: `data: <ChatCompletionChunk JSON>` events, comment lines `: ping` while the model is silent, ' +
+    'at most one `data: <ChatStreamError JSON>` after a failure, and always `data: [DONE]` last.',
+  'x-sse-data': Type.Union([ChatCompletionChunkSchema, ChatStreamErrorSchema, Type.Literal('[DONE]')]),
 });

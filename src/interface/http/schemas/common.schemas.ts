@@ -29,6 +29,21 @@ export const FieldErrorSchema = Type.Object(
   { 'x-component': 'FieldError' },
 );
 
+/**
+ * What every enveloped success shares; each operation narrows `data` with `allOf`, so generated
+ * clients see one envelope type and the operation's own `data`.
+ */
+export const SuccessEnvelopeSchema = Type.Object(
+  {
+    success: Type.Literal(true),
+    data: Type.Unknown({ description: "The operation's result (see each operation)." }),
+  },
+  {
+    'x-component': 'SuccessEnvelope',
+    description: 'Every successful response except the health checks and the OpenAI-compatible chat objects.',
+  },
+);
+
 export const ErrorEnvelopeSchema = Type.Object(
   {
     success: Type.Literal(false),
