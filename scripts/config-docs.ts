@@ -33,7 +33,7 @@ export function envExampleText(): string {
  * A markdown table padded the way prettier pads one, so the generated README passes
  * `prettier --check` unchanged and `npm run lint` and `npm run docs:config` never fight.
  */
-function alignedTable(header: string[], rows: string[][]): string {
+export function alignedTable(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(3, h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => `| ${widths.map((w, i) => (cells[i] ?? '').padEnd(w)).join(' | ')} |`;
   return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');

@@ -695,6 +695,13 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        ConversationFull: {
+            conversation: components["schemas"]["Conversation"];
+            branches: components["schemas"]["BranchWithStats"][];
+            /** @description Every message of every branch, oldest first. */
+            messages: components["schemas"]["Message"][];
+            tree: components["schemas"]["ConversationTree"];
+        };
         ConversationSummary: {
             /**
              * Format: uuid
@@ -805,6 +812,25 @@ export interface components {
             total: number;
             pages: number;
         };
+        /** @description The new branch and the reply stored on it. */
+        RegenerateResult: {
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            conversation_id: string;
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            branch_id: string;
+            message: components["schemas"]["Message"];
+            usage: {
+                prompt_tokens: number;
+                completion_tokens: number;
+                total_tokens: number;
+            } | null;
+        };
         /** @description Every successful response except the health checks and the OpenAI-compatible chat objects. */
         SuccessEnvelope: {
             /** @constant */
@@ -873,12 +899,14 @@ export type ChatCompletionChunk = components['schemas']['ChatCompletionChunk'];
 export type ChatConversationRef = components['schemas']['ChatConversationRef'];
 export type ChatStreamError = components['schemas']['ChatStreamError'];
 export type Conversation = components['schemas']['Conversation'];
+export type ConversationFull = components['schemas']['ConversationFull'];
 export type ConversationSummary = components['schemas']['ConversationSummary'];
 export type ConversationTree = components['schemas']['ConversationTree'];
 export type ErrorEnvelope = components['schemas']['ErrorEnvelope'];
 export type Message = components['schemas']['Message'];
 export type ModelInfo = components['schemas']['ModelInfo'];
 export type Pagination = components['schemas']['Pagination'];
+export type RegenerateResult = components['schemas']['RegenerateResult'];
 export type SuccessEnvelope = components['schemas']['SuccessEnvelope'];
 export type UserBalance = components['schemas']['UserBalance'];
 export type UserProfile = components['schemas']['UserProfile'];
@@ -1212,24 +1240,7 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["SuccessEnvelope"] & {
-                        data: {
-                            /**
-                             * Format: uuid
-                             * @description A UUID.
-                             */
-                            conversation_id: string;
-                            /**
-                             * Format: uuid
-                             * @description A UUID.
-                             */
-                            branch_id: string;
-                            message: components["schemas"]["Message"];
-                            usage: {
-                                prompt_tokens: number;
-                                completion_tokens: number;
-                                total_tokens: number;
-                            } | null;
-                        };
+                        data: components["schemas"]["RegenerateResult"];
                     };
                     /**
                      * @example data: {"id":"chatcmpl-9f2c","object":"chat.completion.chunk","created":1768469400,"model":"gpt-4o","choices":[{"index":0,"delta":{"role":"assistant","content":"Day"},"finish_reason":null}],"conversation":{"conversation_id":"3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10","branch_id":"8b2e3d4c-5f6a-4b7c-9d8e-0f1a2b3c4d5e","user_message_id":"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"}}
@@ -1447,24 +1458,7 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["SuccessEnvelope"] & {
-                        data: {
-                            /**
-                             * Format: uuid
-                             * @description A UUID.
-                             */
-                            conversation_id: string;
-                            /**
-                             * Format: uuid
-                             * @description A UUID.
-                             */
-                            branch_id: string;
-                            message: components["schemas"]["Message"];
-                            usage: {
-                                prompt_tokens: number;
-                                completion_tokens: number;
-                                total_tokens: number;
-                            } | null;
-                        };
+                        data: components["schemas"]["RegenerateResult"];
                     };
                     /**
                      * @example data: {"id":"chatcmpl-9f2c","object":"chat.completion.chunk","created":1768469400,"model":"gpt-4o","choices":[{"index":0,"delta":{"role":"assistant","content":"Day"},"finish_reason":null}],"conversation":{"conversation_id":"3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10","branch_id":"7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d","user_message_id":"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"}}
@@ -2280,13 +2274,7 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["SuccessEnvelope"] & {
-                        data: {
-                            conversation: components["schemas"]["Conversation"];
-                            branches: components["schemas"]["BranchWithStats"][];
-                            /** @description Every message of every branch, oldest first. */
-                            messages: components["schemas"]["Message"][];
-                            tree: components["schemas"]["ConversationTree"];
-                        };
+                        data: components["schemas"]["ConversationFull"];
                     };
                 };
             };

@@ -128,12 +128,15 @@ export const MessageRegenerateBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const RegenerateResultSchema = Type.Object({
-  conversation_id: Uuid,
-  branch_id: Uuid,
-  message: MessageSchema,
-  usage: Usage,
-});
+export const RegenerateResultSchema = Type.Object(
+  {
+    conversation_id: Uuid,
+    branch_id: Uuid,
+    message: MessageSchema,
+    usage: Usage,
+  },
+  { 'x-component': 'RegenerateResult', description: 'The new branch and the reply stored on it.' },
+);
 
 /** One `data:` payload of a chat stream (OpenAI `chat.completion.chunk` plus where the turn is stored). */
 export const ChatCompletionChunkSchema = Type.Object(

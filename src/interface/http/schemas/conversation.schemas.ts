@@ -95,12 +95,15 @@ export const ConversationTreeSchema = Type.Object(
   { 'x-component': 'ConversationTree' },
 );
 
-export const ConversationFullSchema = Type.Object({
-  conversation: ConversationSchema,
-  branches: Type.Array(BranchViewSchema),
-  messages: Type.Array(MessageSchema, { description: 'Every message of every branch, oldest first.' }),
-  tree: ConversationTreeSchema,
-});
+export const ConversationFullSchema = Type.Object(
+  {
+    conversation: ConversationSchema,
+    branches: Type.Array(BranchViewSchema),
+    messages: Type.Array(MessageSchema, { description: 'Every message of every branch, oldest first.' }),
+    tree: ConversationTreeSchema,
+  },
+  { 'x-component': 'ConversationFull' },
+);
 
 export const ConversationPageSchema = Type.Object({ items: Type.Array(ConversationSummarySchema), pagination: PaginationSchema });
 
