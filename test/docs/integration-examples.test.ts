@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GUIDE_FILE, guideExamples, guideWithExamples } from '../../scripts/sync-docs';
+import { GUIDE_FILES, guideExamples, guideWithExamples } from '../../scripts/sync-docs';
 import { MemoryUserDirectory } from '../../src/adapters/memory/memory-user-directory';
 import { AppError } from '../../src/domain/errors/app-error';
 import { ERROR_CODES } from '../../src/domain/errors/error-codes';
@@ -82,26 +82,29 @@ async function collect(gen: AsyncIterable<string>): Promise<string[]> {
 }
 
 describe('integration guide (docs/integration-guide.md) and its examples', () => {
-  describe('the guide', () => {
-    const guide = readFileSync(GUIDE_FILE, 'utf8');
+  describe('the guides', () => {
+    const guides = GUIDE_FILES.map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+    const guide = guides[0]!.text;
 
-    it('copies every file of docs/examples exactly once, unchanged (npm run docs:sync)', () => {
+    it('copy every file of docs/examples exactly once, unchanged (npm run docs:sync)', () => {
       const files = readdirSync(EXAMPLES_DIR)
         .filter((f) => f.endsWith('.ts'))
         .map((f) => `docs/examples/${f}`);
-      const blocks = guideExamples(guide);
+      const blocks = guides.flatMap((g) => guideExamples(g.text));
       expect(blocks.map((b) => b.file)).to.have.members(files);
       for (const block of blocks) {
         if (block.text !== readFileSync(path.join(ROOT, block.file), 'utf8')) {
-          expect.fail(`${block.file} differs from its copy in the guide: run npm run docs:sync`);
+          expect.fail(`${block.file} differs from its copy in a guide: run npm run docs:sync`);
         }
       }
-      expect(guideWithExamples(guide)).to.equal(guide);
+      for (const g of guides) expect(guideWithExamples(g.text), g.file).to.equal(g.text);
     });
 
-    it('has no TypeScript sample that is not a tested file', () => {
-      const fences = guide.match(/```ts\n/g) ?? [];
-      expect(fences.length).to.equal(guideExamples(guide).length);
+    it('have no TypeScript sample that is not a tested file', () => {
+      for (const g of guides) {
+        const fences = g.text.match(/```(ts|typescript|js|javascript)\n/g) ?? [];
+        expect(fences.length, g.file).to.equal(guideExamples(g.text).length);
+      }
     });
 
     it('lists every error code once, with its status and the retry advice of errors.ts', () => {
