@@ -48,13 +48,12 @@ export function guideWithExamples(guide: string): string {
 }
 
 function main(): void {
-  const files = [
-    { file: README_FILE, next: readmeWithEndpoints },
-    ...GUIDE_FILES.map((file) => ({ file, next: guideWithExamples })),
-  ].map(({ file, next }) => {
-    const text = readFileSync(file, 'utf8');
-    return { file, text, next: next(text) };
-  });
+  const files = [{ file: README_FILE, next: readmeWithEndpoints }, ...GUIDE_FILES.map((file) => ({ file, next: guideWithExamples }))].map(
+    ({ file, next }) => {
+      const text = readFileSync(file, 'utf8');
+      return { file, text, next: next(text) };
+    },
+  );
   const stale = files.filter((f) => f.next !== f.text);
   if (process.argv.includes('--check')) {
     if (stale.length > 0) {
