@@ -7,6 +7,12 @@ export interface SessionSource {
   refreshSession(): Promise<{ data: { session: { access_token: string } | null } }>;
 }
 
+/** A session for a token you already hold (a development token from `npm run token`, a script): no refresh. */
+export function fixedSession(accessToken: string): SessionSource {
+  const session = async () => ({ data: { session: { access_token: accessToken } } });
+  return { getSession: session, refreshSession: session };
+}
+
 export type ErrorCode = ErrorEnvelope['error']['code'];
 
 /** An error answered by the gateway (the envelope), or a failure announced inside a stream. */

@@ -10,7 +10,7 @@ import { LLM_GATEWAY, type LlmGateway } from '../../src/ports/llm-gateway.port';
 import { USER_DIRECTORY } from '../../src/ports/user-directory.port';
 import { sendAndShow } from '../../docs/examples/chat-page';
 import { ERROR_ADVICE, fieldErrors, isSafeToRetry, withRetry } from '../../docs/examples/errors';
-import { createGateway, GatewayError, type Gateway, type SessionSource } from '../../docs/examples/gateway-api';
+import { createGateway, fixedSession, GatewayError, type Gateway, type SessionSource } from '../../docs/examples/gateway-api';
 import { priceLabel, chatModels } from '../../docs/examples/models';
 import { chatWithSdk, createGatewayOpenAI } from '../../docs/examples/openai-sdk';
 import { allConversations, conversationsPage } from '../../docs/examples/pagination';
@@ -200,6 +200,12 @@ describe('integration guide (docs/integration-guide.md) and its examples', () =>
         const reply = await sendAndShow(app.url, new FakeSupabaseAuth(newUser()), 'Hello page', output);
         expect(output.textContent).to.equal('Echo: Hello page');
         expect(reply.content).to.equal(output.textContent);
+      });
+
+      it('works with a development token and no Supabase (fixedSession)', async () => {
+        const output = { textContent: null as string | null };
+        await sendAndShow(app.url, fixedSession(devToken(newUser())), 'No Supabase yet', output);
+        expect(output.textContent).to.equal('Echo: No Supabase yet');
       });
 
       it('rejects with the HTTP error before the stream: 402 INSUFFICIENT_BALANCE', async () => {
