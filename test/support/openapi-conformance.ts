@@ -39,7 +39,7 @@ export class ResponseConformance {
       this.problems.push(`${label}: media type ${type || '(none)'} not documented`);
       return;
     }
-    if (!type.endsWith('json')) return;
+    if (type !== 'application/json' && !type.endsWith('+json')) return; // NDJSON, SSE, Markdown: not one JSON value
     const body: unknown = await response.clone().json();
     for (const p of this.schemas.problems(responseSchemaPointer(path, method, String(response.status), type), body)) {
       this.problems.push(`${label}: ${p}`);
