@@ -66,6 +66,38 @@ describe('chat streams that do not end well (fake LiteLLM, memory store)', () =>
     expect(deltasOf(next.data)).to.deep.equal(['Echo:', ' Again']);
   });
 
+  it('client gone before the first event: the upstream call is closed, nothing but the user message is stored, the slot is free', async () => {
+    h = await startChat('litellm', { MAX_STREAMS_PER_USER: '1' });
+    h.litellm!.reply({ kind: 'stream', steps: [role, { hang: true }] });
+    // No event, so no response headers yet: a plain request the test can only hang up.
+    const req = http.request(new URL('/v1/chat/completions', h.app.url), {
+      method: 'POST',
+      agent: false,
+      headers: { ...bearer(devToken(USER_A)), 'Content-Type': 'application/json' },
+    });
+    req.on('error', () => undefined);
+    req.end(JSON.stringify({ message: 'Never mind' }));
+    const upstream = await eventually(() => h.litellm!.requests[0], 'the upstream call');
+    req.destroy();
+    await upstream.closed;
+    expect(upstream.clientClosedEarly).to.equal(true);
+
+    // The slot comes back once the gateway has wound the turn up; then the next stream is served.
+    const next = await eventuallyAsync(async () => {
+      const sse = await openStream(h, USER_A, { message: 'Second try' });
+      if (sse.response.status === 200) return sse;
+      expect(sse.response.status).to.equal(429);
+      await sse.response.body?.cancel();
+      return undefined;
+    }, 'the stream slot to be released');
+    await next.readAll();
+    expect(deltasOf(next.data)).to.deep.equal(['Echo:', ' Second', ' try']);
+    const list = await h.app.json<Json>('/v1/conversations', { headers: bearer(devToken(USER_A)) });
+    const abandoned = (list.body.data.items as Json[]).find((c) => c.id !== next.response.headers.get('x-conversation-id'))!;
+    const messages = await storedMessages(abandoned.id as string);
+    expect(messages.map((m) => [m.role, m.content])).to.deep.equal([['user', 'Never mind']]);
+  });
+
   /** What goes wrong once two deltas went out (the fake waits until the client has them). */
   const midStreamFailures: [string, StreamStep[]][] = [
     ['an error object from LiteLLM', [{ error: { message: 'Provider overloaded', type: 'APIError', code: '500' } }]],

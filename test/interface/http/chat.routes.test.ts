@@ -344,6 +344,48 @@ describe('chat routes over the fake LiteLLM (memory store)', () => {
         expect(res.headers.get('x-branch-id')).to.equal(data.branch_id);
       });
 
+      it(`${label} that the model refuses leaves the visible thread as it was`, async () => {
+        await start();
+        const ids = await exchange();
+        const [path, body] = call(ids);
+        for (const stream of [true, false]) {
+          fake().reply(errorReply(429, 'Rate limit reached', 'rate_limit_error', { 'retry-after': '3' }));
+          const res = await h.app.json<Json>(path, post(USER_A, { ...body, stream }));
+          expectErrorEnvelope(res, 429, 'RATE_LIMITED');
+        }
+        const stored = await fullConversation(h, USER_A, ids.conversationId);
+        expect(stored.conversation.active_branch_id).to.equal(ids.branchId);
+        expect(stored.tree.active_thread).to.deep.equal([ids.userMessageId, ids.assistantMessageId]);
+      });
+
+      it(`${label} cut after some text keeps the partial reply visible on the new branch`, async () => {
+        await start();
+        const ids = await exchange();
+        const relayed = gate();
+        fake().reply({
+          kind: 'stream',
+          steps: [
+            { chunk: chunk({ role: 'assistant' }) },
+            { chunk: chunk({ content: 'Deep' }) },
+            { gate: relayed.promise },
+            { destroy: true },
+          ],
+        });
+        const [path, body] = call(ids);
+        const sse = await openStream(h, USER_A, { ...body, stream: true }, path);
+        expect(deltasOf([(await sse.nextData())!])).to.deep.equal(['Deep']);
+        relayed.open();
+        await sse.readAll();
+        expect(parseChunk(sse.data[1]!).error.code).to.equal('UPSTREAM_ERROR');
+        const newBranch = sse.response.headers.get('x-branch-id');
+        const stored = await fullConversation(h, USER_A, ids.conversationId);
+        expect(stored.conversation.active_branch_id).to.equal(newBranch);
+        const partial = (stored.messages as Json[]).find((m) => m.branch_id === newBranch && m.role === 'assistant')!;
+        expect(partial.content).to.equal('Deep');
+        expect(h.memoryStore!.isInterrupted(partial.id)).to.equal(true);
+        expect(stored.tree.active_thread).to.deep.equal([ids.userMessageId, partial.id]);
+      });
+
       it(`${label} of a user message is 422, before any LLM call`, async () => {
         await start();
         const ids = await exchange();
