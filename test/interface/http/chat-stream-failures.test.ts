@@ -58,6 +58,11 @@ describe('chat streams that do not end well (fake LiteLLM, memory store)', () =>
     expect(reply).to.include({ role: 'assistant', content: 'One two three', tokens_count: null, parent_id: messages[0]!.id });
     expect(h.memoryStore!.isInterrupted(reply.id)).to.equal(true);
     expect(h.memoryStore!.isInterrupted(messages[0]!.id)).to.equal(false);
+    // Also marked in the log, the only mark when the store is the Edge Function (which keeps no flag).
+    const marks = h.app.logs.records().filter((r) => r.event === 'assistant_message_saved_partial');
+    expect(marks.map((r) => [r.message_id, r.conversation_id, r.chars])).to.deep.equal([
+      [reply.id, conversationId, 'One two three'.length],
+    ]);
 
     // The stream slot was given back (MAX_STREAMS_PER_USER=1): the next stream is served.
     const next = await openStream(h, USER_A, { message: 'Again', conversation_id: conversationId });
