@@ -201,6 +201,13 @@ export const SETTINGS = {
     default: '60000',
     description: 'Longest silence between two chunks of a streamed completion before it is abandoned with 504, in milliseconds.',
   },
+  ssePingIntervalMs: {
+    env: 'SSE_PING_INTERVAL_MS',
+    schema: positiveInt(600000),
+    default: '15000',
+    description:
+      'Silence on a chat stream after which a `: ping` comment is sent, so proxies with idle timeouts keep the connection, in milliseconds.',
+  },
   localModelTokenDelayMs: {
     env: 'LOCAL_MODEL_TOKEN_DELAY_MS',
     schema: Type.Integer({ minimum: 0, maximum: 10000 }),

@@ -57,6 +57,12 @@ export class MemoryConversationStore implements ConversationStore {
   private readonly conversations = new Map<string, ConversationRecord>();
   private readonly conversationIdsByOwner = new Map<string, Set<string>>();
   private readonly conversationIdOfMessage = new Map<string, string>();
+  /**
+   * Replies saved with the port's `interrupted` flag (a cut stream). The Edge Function's
+   * `/save-response` has no field for it and `Message` mirrors its row, so the twin keeps the flag
+   * beside the messages instead of dropping it: `isInterrupted` shows it.
+   */
+  private readonly interruptedMessageIds = new Set<string>();
 
   constructor(
     private readonly clock: Clock,
@@ -211,12 +217,18 @@ export class MemoryConversationStore implements ConversationStore {
     const parent = this.messageOf(record, input.parent_id);
     const isFirstReply = !record.messages.some((m) => m.role === 'assistant');
     const message = this.append(record, input.branch_id, parent.id, 'assistant', input.content, input.model, input.tokens_count ?? null);
+    if (input.interrupted) this.interruptedMessageIds.add(message.id);
     const title = record.conversation.title;
     if (isFirstReply && (title === null || title.trim() === '')) {
       const autoTitle = input.content.slice(0, AUTO_TITLE_LENGTH).trim();
       if (autoTitle !== '') record.conversation.title = autoTitle;
     }
     return { message_id: message.id, tokens_count: message.tokens_count };
+  }
+
+  /** True when the reply was saved marked interrupted (what was relayed before the stream was cut). */
+  isInterrupted(messageId: string): boolean {
+    return this.interruptedMessageIds.has(messageId);
   }
 
   async buildContext(user: UserContext, input: BuildContextInput): Promise<BuiltContext> {
