@@ -299,7 +299,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   } else probes.push(new EmbeddedProbe('litellm', true));
   if (redis) probes.push(new RedisProbe(redis, clock));
   c.registerInstance<RateLimitStore>(RATE_LIMIT_STORE, { redisClient: redis, isShared: () => redis?.status === 'ready' });
-  c.registerInstance<StreamSlots>(STREAM_SLOTS, new RedisStreamSlots(redis, config.streamTimeoutSeconds + 60));
+  c.registerInstance<StreamSlots>(STREAM_SLOTS, new RedisStreamSlots(redis, config.streamTimeoutSeconds + 60, config.redisKeyPrefix));
   bind('RateLimits', redis ? 'redis (per-process fallback)' : 'per-process');
   for (const probe of probes) c.register(DEPENDENCY_PROBES, { useValue: probe });
   c.registerInstance<HealthCheckOptions>(HEALTH_CHECK_OPTIONS, { probeTimeoutMs: timeoutMs, reuseForMs: 1000 });

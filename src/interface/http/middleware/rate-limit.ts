@@ -68,6 +68,8 @@ function runner(deps: RateLimitDeps) {
       await next();
     };
     const shared = l.redis !== undefined && deps.store.isShared();
+    // Redis configured but not connected: per-process counting is the fallback, and must say so.
+    if (l.redis !== undefined && !shared) fallback(true);
     try {
       await (shared ? l.redis! : l.memory)(ctx, proceed);
       if (shared) fallback(false);
@@ -120,12 +122,14 @@ export function rateLimiters(deps: RateLimitDeps): RateLimiters {
   const { config } = deps;
   const windowMs = config.rateLimitWindowSeconds * 1000;
   const userId = (ctx: Context) => (ctx.state.user as { userId: string }).userId;
-  const byIp = limiter(deps.store, 'acg:v1:rl:ip', config.rateLimitAnonymous, windowMs, (ctx) => ctx.ip);
+  // Under REDIS_KEY_PREFIX like the cache, so deployments (and test runs) sharing a Redis never share counters.
+  const ns = (name: string) => `${config.redisKeyPrefix}:v1:rl:${name}`;
+  const byIp = limiter(deps.store, ns('ip'), config.rateLimitAnonymous, windowMs, (ctx) => ctx.ip);
   const byClass: Record<EndpointClass, Limiter> = {
-    chat: limiter(deps.store, 'acg:v1:rl:chat', config.rateLimitChat, windowMs, userId),
-    batch: limiter(deps.store, 'acg:v1:rl:batch', config.rateLimitBatch, windowMs, userId),
-    reads: limiter(deps.store, 'acg:v1:rl:reads', config.rateLimitReads, windowMs, userId),
-    writes: limiter(deps.store, 'acg:v1:rl:writes', config.rateLimitWrites, windowMs, userId),
+    chat: limiter(deps.store, ns('chat'), config.rateLimitChat, windowMs, userId),
+    batch: limiter(deps.store, ns('batch'), config.rateLimitBatch, windowMs, userId),
+    reads: limiter(deps.store, ns('reads'), config.rateLimitReads, windowMs, userId),
+    writes: limiter(deps.store, ns('writes'), config.rateLimitWrites, windowMs, userId),
   };
   const run = runner(deps);
   const timer = setInterval(() => [byIp, ...Object.values(byClass)].forEach(sweep), windowMs);
