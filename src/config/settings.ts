@@ -311,6 +311,13 @@ export const SETTINGS = {
     default: 'false',
     description: 'Trust `X-Forwarded-*` headers (set behind Railway or another load balancer) for the client IP.',
   },
+  httpKeepAliveTimeoutMs: {
+    env: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+    schema: Type.Integer({ minimum: 1000, maximum: 3_600_000 }),
+    default: '65000',
+    description:
+      "How long an idle keep-alive connection stays open, in milliseconds. Must exceed the load balancer's idle timeout (60 s on most), so the balancer never reuses a connection the service is closing.",
+  },
 } as const satisfies Record<string, SettingDefinition>;
 
 export type SettingKey = keyof typeof SETTINGS;

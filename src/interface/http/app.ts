@@ -14,6 +14,7 @@ import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { rateLimiters } from './middleware/rate-limit';
 import { requestMetrics } from './middleware/request-metrics';
+import { compressJson } from './middleware/compress-json';
 import { corsFromAllowList, securityHeaders } from './middleware/security';
 import { buildRouter, notFoundOrMethodNotAllowed } from './routing/register-routes';
 import { isAuthenticatedPath, type RouteSpec } from './routing/route-spec';
@@ -47,6 +48,8 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
   app.use(requestId(container.resolve<IdGenerator>(ID_GENERATOR)));
   app.use(requestLog(logger, clock));
   app.use(requestMetrics(container.resolve<Metrics>(METRICS), clock));
+  // Outside the error handler, so large error bodies are compressed too; streams are never touched.
+  app.use(compressJson());
   app.use(errorHandler(logger));
   app.use(securityHeaders(config));
   app.use(corsFromAllowList(config));
