@@ -69,6 +69,8 @@ import { METRICS } from './ports/metrics.port';
 import { RATE_LIMIT_STORE, STREAM_SLOTS, type RateLimitStore, type StreamSlots } from './ports/rate-limit-store.port';
 import { USER_DIRECTORY } from './ports/user-directory.port';
 import { MODEL_CATALOG_SOURCE } from './ports/model-catalog.port';
+import { REQUEST_JOURNAL, type RequestJournal } from './ports/request-journal.port';
+import { RingBufferRequestJournal } from './adapters/logging/ring-buffer-request-journal';
 
 /** Which adapter serves each port, for the start banner and `/health`. */
 export interface AdapterBinding {
@@ -376,6 +378,14 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     RegenerateMessage,
   ] as const) {
     c.registerSingleton(useCase as never);
+  }
+  // Development aid: the last requests, sanitised, for GET /debug/requests and `npm run replay`.
+  if (!config.isProduction && (config.debugRequests ?? config.nodeEnv === 'development')) {
+    c.registerInstance<RequestJournal>(
+      REQUEST_JOURNAL,
+      new RingBufferRequestJournal({ capacity: config.debugRequestsLimit, maxBodyBytes: 16 * 1024, secrets: secretValues(config) }),
+    );
+    bind('RequestJournal', 'ring-buffer', `last ${config.debugRequestsLimit} requests at /debug/requests`);
   }
   c.registerInstance(ADAPTER_BINDINGS, bindings);
   return c;
