@@ -51,6 +51,7 @@ export interface RateLimitDeps {
  * is rewritten to seconds-from-now as the RateLimit header fields specify.
  */
 function runner(deps: RateLimitDeps) {
+  const windowSeconds = deps.config.rateLimitWindowSeconds;
   let usingFallback = false;
   const fallback = (active: boolean): void => {
     if (active === usingFallback) return;
@@ -64,7 +65,7 @@ function runner(deps: RateLimitDeps) {
     let passed = false;
     const proceed = async (): Promise<void> => {
       passed = true;
-      relativeReset(ctx);
+      relativeReset(ctx, windowSeconds);
       await next();
     };
     const shared = l.redis !== undefined && deps.store.isShared();
@@ -79,7 +80,7 @@ function runner(deps: RateLimitDeps) {
       await l.memory(ctx, proceed);
     }
     if (passed) return;
-    relativeReset(ctx);
+    relativeReset(ctx, windowSeconds);
     const retryAfter = Number((ctx.state.rateLimit as { after?: number } | undefined)?.after ?? 1);
     deps.metrics.rateLimited(klass);
     deps.audit.warn(
@@ -94,15 +95,19 @@ function runner(deps: RateLimitDeps) {
       'rate limit hit',
     );
     throw new AppError('RATE_LIMITED', 'Too many requests; retry after the time in Retry-After', {
-      retryAfterSeconds: Math.max(1, retryAfter),
+      retryAfterSeconds: Math.min(windowSeconds, Math.max(1, retryAfter)),
       details: { class: klass, limit: Number(ctx.response.get('RateLimit-Limit')) || undefined },
     });
   };
 }
 
-function relativeReset(ctx: Context): void {
+/**
+ * The memory driver's clock is `hrtime` anchored at start-up, so it drifts from `Date.now()`: the
+ * result is kept within the window, where it always belongs.
+ */
+function relativeReset(ctx: Context, windowSeconds: number): void {
   const reset = Number(ctx.response.get('RateLimit-Reset'));
-  if (reset > 1e9) ctx.set('RateLimit-Reset', String(Math.max(0, Math.ceil(reset - Date.now() / 1000))));
+  if (reset > 1e9) ctx.set('RateLimit-Reset', String(Math.min(windowSeconds, Math.max(0, Math.ceil(reset - Date.now() / 1000)))));
 }
 
 function sweep(l: Limiter): void {
