@@ -5,7 +5,7 @@ import { ADAPTER_BINDINGS, buildContainer, RESOURCES, type AdapterBinding, type 
 import type { Config } from './config/config';
 import { ConfigError, loadConfig } from './config/load-config';
 import { createApp } from './interface/http/app';
-import { createHttpServer, serverOptions } from './interface/http/server';
+import { createHttpServer } from './interface/http/server';
 import { LOGGER, type Logger } from './ports/logger.port';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   const container = buildContainer(config);
   const logger = container.resolve<Logger>(LOGGER);
   const app = createApp(container);
-  const server = createHttpServer(app, serverOptions(config));
+  const server = createHttpServer(app);
 
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;
