@@ -69,6 +69,8 @@ import { METRICS } from './ports/metrics.port';
 import { RATE_LIMIT_STORE, STREAM_SLOTS, type RateLimitStore, type StreamSlots } from './ports/rate-limit-store.port';
 import { USER_DIRECTORY } from './ports/user-directory.port';
 import { MODEL_CATALOG_SOURCE } from './ports/model-catalog.port';
+import { REQUEST_JOURNAL, type RequestJournal } from './ports/request-journal.port';
+import { RingBufferRequestJournal } from './adapters/logging/ring-buffer-request-journal';
 
 /** Which adapter serves each port, for the start banner and `/health`. */
 export interface AdapterBinding {
@@ -301,7 +303,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   } else probes.push(new EmbeddedProbe('litellm', true));
   if (redis) probes.push(new RedisProbe(redis, clock));
   c.registerInstance<RateLimitStore>(RATE_LIMIT_STORE, { redisClient: redis, isShared: () => redis?.status === 'ready' });
-  c.registerInstance<StreamSlots>(STREAM_SLOTS, new RedisStreamSlots(redis, config.streamTimeoutSeconds + 60));
+  c.registerInstance<StreamSlots>(STREAM_SLOTS, new RedisStreamSlots(redis, config.streamTimeoutSeconds + 60, config.redisKeyPrefix));
   bind('RateLimits', redis ? 'redis (per-process fallback)' : 'per-process');
   for (const probe of probes) c.register(DEPENDENCY_PROBES, { useValue: probe });
   c.registerInstance<HealthCheckOptions>(HEALTH_CHECK_OPTIONS, { probeTimeoutMs: timeoutMs, reuseForMs: 1000 });
@@ -378,6 +380,14 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     RegenerateMessage,
   ] as const) {
     c.registerSingleton(useCase as never);
+  }
+  // Development aid: the last requests, sanitised, for GET /debug/requests and `npm run replay`.
+  if (!config.isProduction && (config.debugRequests ?? config.nodeEnv === 'development')) {
+    c.registerInstance<RequestJournal>(
+      REQUEST_JOURNAL,
+      new RingBufferRequestJournal({ capacity: config.debugRequestsLimit, maxBodyBytes: 16 * 1024, secrets: secretValues(config) }),
+    );
+    bind('RequestJournal', 'ring-buffer', `last ${config.debugRequestsLimit} requests at /debug/requests`);
   }
   c.registerInstance(ADAPTER_BINDINGS, bindings);
   return c;

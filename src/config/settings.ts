@@ -325,6 +325,25 @@ export const SETTINGS = {
     default: 'false',
     description: 'Trust `X-Forwarded-*` headers (set behind Railway or another load balancer) for the client IP.',
   },
+  httpKeepAliveTimeoutMs: {
+    env: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+    schema: Type.Integer({ minimum: 1000, maximum: 3_600_000 }),
+    default: '65000',
+    description:
+      "How long an idle keep-alive connection stays open, in milliseconds. Must exceed the load balancer's idle timeout (60 s on most), so the balancer never reuses a connection the service is closing.",
+  },
+  debugRequests: {
+    env: 'DEBUG_REQUESTS',
+    schema: Type.Boolean(),
+    description:
+      'Keep the last requests (sanitised) for `GET /debug/requests` and `npm run replay -- <request-id>`. Default: on in development, off otherwise; refused in production.',
+  },
+  debugRequestsLimit: {
+    env: 'DEBUG_REQUESTS_LIMIT',
+    schema: positiveInt(10000),
+    default: '100',
+    description: 'How many requests `DEBUG_REQUESTS` keeps (the oldest is dropped first).',
+  },
 } as const satisfies Record<string, SettingDefinition>;
 
 export type SettingKey = keyof typeof SETTINGS;
