@@ -43,10 +43,7 @@ export interface Capped<T> {
  * broken by id, so pages never overlap. Failures are AppErrors (AUTH_*, UPSTREAM_*).
  */
 export interface ConversationIndex {
-  /**
-   * One page of the user's conversations passing `filter`, in `order`, with the number passing it.
-   * May hold fewer than `limit` items when an upstream caps its answers: page on by the number received.
-   */
+  /** One page of the user's conversations passing `filter`, in `order`, with the number passing it. */
   listConversations(
     user: UserContext,
     filter: ConversationFilter,

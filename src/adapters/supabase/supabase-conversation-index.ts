@@ -97,21 +97,31 @@ export class SupabaseConversationIndex implements ConversationIndex {
     order: ConversationOrder,
     page: { offset: number; limit: number },
   ): Promise<{ items: IndexedConversation[]; total: number }> {
-    const q = applyFilter(query({ select: CONVERSATION_SELECT }), filter);
-    q.set('order', orderParam(order));
-    q.set('offset', String(page.offset));
-    q.set('limit', String(Math.min(page.limit, this.pageSize)));
-    const res = await this.rest.request(user, {
-      operation: 'conversations.list',
-      method: 'GET',
-      table: 'conversations',
-      query: q,
-      prefer: ['count=exact'],
-      idempotent: true,
-      notFound: 'conversation',
-    });
-    const items = rowsOf(res.data, 'conversations').map(parseConversation);
-    return { items, total: contentRangeTotal(res.headers['content-range']) ?? page.offset + items.length };
+    const base = applyFilter(query({ select: CONVERSATION_SELECT }), filter);
+    base.set('order', orderParam(order));
+    const items: IndexedConversation[] = [];
+    let total: number | undefined;
+    while (items.length < page.limit) {
+      const want = Math.min(this.pageSize, page.limit - items.length);
+      const q = new URLSearchParams(base);
+      q.set('offset', String(page.offset + items.length));
+      q.set('limit', String(want));
+      const res = await this.rest.request(user, {
+        operation: 'conversations.list',
+        method: 'GET',
+        table: 'conversations',
+        query: q,
+        // Counted once: the first page says how many rows pass the filter.
+        ...(total === undefined ? { prefer: ['count=exact'] } : {}),
+        idempotent: true,
+        notFound: 'conversation',
+      });
+      const rows = rowsOf(res.data, 'conversations');
+      total ??= contentRangeTotal(res.headers['content-range']);
+      items.push(...rows.map(parseConversation));
+      if (rows.length < want) break;
+    }
+    return { items, total: total ?? page.offset + items.length };
   }
 
   async conversationsByIds(user: UserContext, ids: readonly string[], filter: ConversationFilter): Promise<IndexedConversation[]> {

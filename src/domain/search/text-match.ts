@@ -24,7 +24,7 @@ const WORD_SNAP = 20;
 
 function matcher(term: string): RegExp {
   // `u`: case folding and surrogate pairs follow Unicode; `i`: case-insensitive; the term is escaped whole.
-  return new RegExp(term.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'), 'giu');
+  return new RegExp(term.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'), 'giu');
 }
 
 /** Every non-overlapping occurrence of `term` in `text`, left to right. */
