@@ -35,6 +35,14 @@ export function isWithin(value: string, range: TimeRange): boolean {
   return true;
 }
 
+/** Milliseconds of a client's date or date-time; NaN when it names no real day (V8 would read 2026-02-30 as 2026-03-02). */
+function clientInstant(value: string): number {
+  const day = value.slice(0, 10);
+  const dayMs = instantMs(`${day}T00:00:00Z`);
+  if (!DAY_RE.test(day) || Number.isNaN(dayMs) || utcDay(dayMs) !== day) return Number.NaN;
+  return instantMs(DAY_RE.test(value) ? `${value}T00:00:00Z` : value);
+}
+
 function field(path: string, message: string): { path: string; message: string; location: 'query' } {
   return { path, message, location: 'query' };
 }
@@ -49,13 +57,13 @@ export function parseDateRange(input: { date_from?: string; date_to?: string }):
   const range: TimeRange = {};
   const bad: { path: string; message: string; location: 'query' }[] = [];
   if (input.date_from !== undefined) {
-    const ms = instantMs(DAY_RE.test(input.date_from) ? `${input.date_from}T00:00:00Z` : input.date_from);
+    const ms = clientInstant(input.date_from);
     if (Number.isNaN(ms)) bad.push(field('date_from', 'must be a date (YYYY-MM-DD) or an ISO-8601 date-time'));
     else range.from = new Date(ms).toISOString();
   }
   if (input.date_to !== undefined) {
     const day = DAY_RE.test(input.date_to);
-    const ms = instantMs(day ? `${input.date_to}T00:00:00Z` : input.date_to);
+    const ms = clientInstant(input.date_to);
     if (Number.isNaN(ms)) bad.push(field('date_to', 'must be a date (YYYY-MM-DD) or an ISO-8601 date-time'));
     else range.until = new Date(day ? addDays(ms, 1) : ms + 1).toISOString();
   }
