@@ -20,6 +20,10 @@ export class SteppingClock implements Clock {
 
   private frozen = false;
 
+  advanceMs(ms: number): void {
+    this.ms += ms;
+  }
+
   nowMs(): number {
     if (this.frozen) return this.ms;
     this.ms += 60_000;

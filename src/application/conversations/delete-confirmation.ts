@@ -41,8 +41,9 @@ export class DeleteConfirmation {
     const parts = token.split('.');
     if (parts.length !== 4 || parts[0] !== VERSION || !/^\d{1,12}$/.test(parts[1] ?? '')) return { ok: false, reason: 'malformed' };
     const [, expiresText, nonce, signature] = parts as [string, string, string, string];
-    const expected = mac(this.options.secret, userId, Number(expiresText), nonce, ids);
-    const given = Buffer.from(signature, 'base64url');
+    // Compared as text: decoding base64 first would accept variants that differ in unused bits.
+    const expected = Buffer.from(mac(this.options.secret, userId, Number(expiresText), nonce, ids).toString('base64url'));
+    const given = Buffer.from(signature);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'mismatch' };
     if (Number(expiresText) * 1000 <= nowMs) return { ok: false, reason: 'expired' };
     return { ok: true };
