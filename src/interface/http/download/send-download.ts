@@ -41,11 +41,12 @@ export async function sendDownload(ctx: Context, download: Download, logger: Log
   ctx.respond = false;
   try {
     while (!next.done) {
+      if (next.value !== '') await write(res, next.value);
+      // The client is gone: nothing more is produced (no further conversation is fetched).
       if (res.destroyed) {
         await iterator.return?.();
         return;
       }
-      if (next.value !== '') await write(res, next.value);
       next = await iterator.next();
     }
     res.end();
