@@ -408,6 +408,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
         poolSize: config.connectionPoolSize,
         timeoutMs: config.upstreamTimeoutMs,
         observer: metrics,
+        pageSize: config.supabaseMaxRows,
       },
       clock,
       logger.child({ component: 'conversation-index' }),

@@ -285,6 +285,13 @@ export const SETTINGS = {
     default: '10',
     description: 'Batch updates, batch deletions and exports per window per user.',
   },
+  supabaseMaxRows: {
+    env: 'SUPABASE_MAX_ROWS',
+    schema: positiveInt(100000),
+    default: '1000',
+    description:
+      "The Supabase project's `max_rows` (API settings; 1000 by default). Supabase cuts every answer to it silently, so searches, statistics and exports read pages of at most this many rows: set it when the project uses a smaller value.",
+  },
   searchMaxCandidates: {
     env: 'SEARCH_MAX_CANDIDATES',
     schema: positiveInt(10000),

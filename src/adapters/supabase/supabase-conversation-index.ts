@@ -38,8 +38,9 @@ export interface SupabaseConversationIndexOptions {
   /** Share one Supabase REST client (pool, breaker) with the other Supabase adapters. */
   client?: PostgrestClient;
   /**
-   * Rows asked for per request when a scan needs more. Supabase caps every answer at the
-   * project's `max_rows` (1000 by default) without saying so; this must not exceed it.
+   * Rows asked for per request when a scan needs more: the project's `max_rows` (1000 by
+   * default). Supabase cuts every answer to it without saying so, so a scan takes a page shorter
+   * than asked for the last one; a larger value would silently lose rows.
    */
   pageSize?: number;
   /** Ids per `id=in.(...)` request, so URLs stay far below proxy limits (37 bytes per id). */
@@ -119,7 +120,8 @@ export class SupabaseConversationIndex implements ConversationIndex {
       const rows = rowsOf(res.data, 'conversations');
       total ??= contentRangeTotal(res.headers['content-range']);
       items.push(...rows.map(parseConversation));
-      if (rows.length < want) break;
+      // The count tells a page cut by max_rows from the last one.
+      if (rows.length === 0 || (total === undefined ? rows.length < want : page.offset + items.length >= total)) break;
     }
     return { items, total: total ?? page.offset + items.length };
   }

@@ -154,6 +154,15 @@ describe('SupabaseConversationIndex', () => {
       ]);
     });
 
+    it('lists a whole page even when max_rows is below the page size, going by the count', async () => {
+      fake.maxRows = 2;
+      const page = await makeIndex(fake, { pageSize: 10 }).listConversations(data.alice, {}, 'created_at.asc', { offset: 1, limit: 4 });
+      expect(page.items.map((c) => c.id)).to.deep.equal([data.budget.id, data.fortress.id, data.hostile.id, data.unicode.id]);
+      expect(page.total).to.equal(6);
+      const prefers = fake.requestsTo('conversations').map((r) => String(r.headers.prefer ?? ''));
+      expect(prefers).to.deep.equal(['count=exact', '']);
+    });
+
     it('deletes with return=representation, once (never retried), and reports only the rows really deleted', async () => {
       fake.failNext(503, { code: 'PGRST000', message: 'Could not connect' });
       const index = makeIndex(fake, { retries: 2 });
