@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { MemoryConversationStore } from '../../../src/adapters/memory/memory-conversation-store';
 import { CryptoIdGenerator } from '../../../src/adapters/system/crypto-id-generator';
+import { allRoutes } from '../../../src/interface/http/routes/all-routes';
 import { CONVERSATION_STORE } from '../../../src/ports/conversation-store.port';
+import { createAjv } from '../../../src/support/json-schema';
 import { MODEL_CATALOG_SOURCE } from '../../../src/ports/model-catalog.port';
 import { serveConversationTables } from '../../fakes/fake-conversation-tables';
 import { FakeEdgeFunction } from '../../fakes/fake-edge-function';
@@ -393,6 +395,30 @@ function conversationIndexRouteSuite(label: string, start: () => Promise<Setup>)
           branches: 1,
         });
       });
+    });
+
+    it('answers what the OpenAPI schemas document', async () => {
+      const ajv = createAjv();
+      const schemaOf = (method: string, path: string, status: number) =>
+        allRoutes().find((r) => r.method === method && r.path === path)!.responses[status]!.schema!;
+      const check = (method: string, path: string, status: number, body: unknown) =>
+        expect(ajv.validate(schemaOf(method, path, status), body), `${method} ${path}: ${JSON.stringify(ajv.errors)}`).to.equal(true);
+      check('get', '/v1/conversations/search', 200, (await get('/v1/conversations/search?q=a')).body.data);
+      check('get', '/v1/user/usage', 200, (await get('/v1/user/usage?group_by=model')).body.data);
+      check('get', '/v1/user/usage', 200, (await get('/v1/user/usage')).body.data);
+      check('get', '/v1/user/conversations/stats', 200, (await get('/v1/user/conversations/stats')).body.data);
+      const batch = await send('POST', '/v1/conversations/batch', {
+        items: [
+          { id: data.tbilisi.id, title: 'x' },
+          { id: UNKNOWN, title: 'y' },
+        ],
+      });
+      check('post', '/v1/conversations/batch', 200, batch.body.data);
+      const preview = await send('DELETE', '/v1/conversations/batch', { ids: [data.tbilisi.id, UNKNOWN] });
+      check('delete', '/v1/conversations/batch', 409, preview.body);
+      const token = (preview.body.error.details as Json).confirmation_token;
+      const deleted = await send('DELETE', '/v1/conversations/batch', { ids: [data.tbilisi.id, UNKNOWN], confirmation_token: token });
+      check('delete', '/v1/conversations/batch', 200, deleted.body.data);
     });
 
     it('lets a user find, rename ten, delete after confirming and download everything', async () => {
