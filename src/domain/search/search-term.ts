@@ -3,11 +3,15 @@ import { AppError } from '../errors/app-error';
 /** Longest search term, in characters (after trimming). */
 export const SEARCH_TERM_MAX = 200;
 
-/** C0 controls but tab and line breaks, and DEL: a NUL cannot even be stored in Postgres text. */
+/**
+ * Control characters of category Cc but tab and line breaks (U+0000-U+001F, U+007F-U+009F), the
+ * same rule the HTTP layer applies to every request string: a NUL cannot even be stored in Postgres
+ * text, so no title or message can contain one.
+ */
 function hasControlCharacter(text: string): boolean {
   for (let i = 0; i < text.length; i += 1) {
     const code = text.charCodeAt(i);
-    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f) return true;
+    if ((code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || (code >= 0x7f && code <= 0x9f)) return true;
   }
   return false;
 }

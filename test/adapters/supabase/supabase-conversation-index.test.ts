@@ -9,17 +9,17 @@ import { CryptoIdGenerator } from '../../../src/adapters/system/crypto-id-genera
 import { containsTerm } from '../../../src/domain/search/text-match';
 import { describeConversationIndexContract } from '../../contracts/conversation-index.contract';
 import { serveConversationTables } from '../../fakes/fake-conversation-tables';
+import { FakeClock } from '../../fakes/fake-clock';
 import { FakeSupabaseRest, ilikeMatches } from '../../fakes/fake-supabase-rest';
 import { HOSTILE_QUESTION, seededStore, SteppingClock, type Dataset } from '../../support/conversation-dataset';
 import { appErrorOf } from '../../support/expect-rejection';
-import { ManualClock } from '../../support/manual-clock';
 import { RecordingLogger } from '../../support/recording-logger';
 import { devToken, USER_A } from '../../support/tokens';
 
 function makeIndex(fake: FakeSupabaseRest, options: Partial<SupabaseConversationIndexOptions> = {}): SupabaseConversationIndex {
   return new SupabaseConversationIndex(
     { supabaseUrl: fake.url, anonKey: fake.anonKey, poolSize: 4, timeoutMs: 5000, retries: 0, ...options },
-    new ManualClock(),
+    new FakeClock(),
     new RecordingLogger(),
   );
 }

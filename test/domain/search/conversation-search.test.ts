@@ -71,6 +71,7 @@ describe('search terms', () => {
     ['a NUL byte', 'a\u0000b', /control/],
     ['another control character', 'a\u0007b', /control/],
     ['DEL', 'a\u007fb', /control/],
+    ['a C1 control character (CSI)', 'a\u009bb', /control/],
     ['over 200 characters', 'x'.repeat(201), /200/],
   ];
   for (const [label, term, message] of bad) {

@@ -6,9 +6,13 @@ import { PageQuery, PaginationSchema, Timestamp, Uuid } from './common.schemas';
 import { ConversationSchema, ModelId, Title } from './conversation.schemas';
 import { EX, exampleConversation } from './examples';
 
+/** The longest date-time the pattern admits: `2026-01-15T09:30:00.123456789+02:00`. */
+export const DATE_PARAM_MAX = 35;
+
 /** A calendar day or an instant; the use case reads it (and rejects impossible dates like 2026-02-30). */
 const DateParam = (end: 'from' | 'to') =>
   Type.String({
+    maxLength: DATE_PARAM_MAX,
     pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2}))?$',
     description:
       end === 'from'

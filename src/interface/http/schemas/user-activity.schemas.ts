@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Timestamp } from './common.schemas';
+import { DATE_PARAM_MAX } from './conversation-index.schemas';
 
 const Day = Type.String({ format: 'date', description: 'A UTC day, `YYYY-MM-DD`.' });
 
@@ -7,12 +8,14 @@ export const UsageQuery = Type.Object(
   {
     date_from: Type.Optional(
       Type.String({
+        maxLength: DATE_PARAM_MAX,
         pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2}))?$',
         description: 'First day (`YYYY-MM-DD`, UTC) or instant. Default: 29 days before `date_to`.',
       }),
     ),
     date_to: Type.Optional(
       Type.String({
+        maxLength: DATE_PARAM_MAX,
         pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2}))?$',
         description: 'Last day (included whole) or instant. Default: today. At most 366 days after `date_from`; before it is 422.',
       }),
