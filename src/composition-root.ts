@@ -71,6 +71,24 @@ import { USER_DIRECTORY } from './ports/user-directory.port';
 import { MODEL_CATALOG_SOURCE } from './ports/model-catalog.port';
 import { REQUEST_JOURNAL, type RequestJournal } from './ports/request-journal.port';
 import { RingBufferRequestJournal } from './adapters/logging/ring-buffer-request-journal';
+import { createHmac, randomBytes } from 'node:crypto';
+import { MemoryConversationIndex } from './adapters/memory/memory-conversation-index';
+import { SupabaseConversationIndex } from './adapters/supabase/supabase-conversation-index';
+import {
+  ACTIVITY_CACHE_KIND,
+  ConversationActivityCache,
+  InvalidateActivityOnTurn,
+} from './application/conversations/conversation-activity-cache';
+import { CONVERSATION_INDEX_POLICY, type ConversationIndexPolicy } from './application/conversations/conversation-index-policy';
+import { ConversationMatcher } from './application/conversations/conversation-matcher';
+import { SearchConversations } from './application/conversations/search-conversations.use-case';
+import { BatchUpdateConversations } from './application/conversations/batch-update-conversations.use-case';
+import { BatchDeleteConversations } from './application/conversations/batch-delete-conversations.use-case';
+import { DELETE_CONFIRMATION_OPTIONS, type DeleteConfirmationOptions } from './application/conversations/delete-confirmation';
+import { ExportConversations } from './application/export/export-conversations.use-case';
+import { GetUsage } from './application/user/get-usage.use-case';
+import { GetConversationStats } from './application/user/get-conversation-stats.use-case';
+import { CONVERSATION_INDEX, type ConversationIndex } from './ports/conversation-index.port';
 
 /** Which adapter serves each port, for the start banner and `/health`. */
 export interface AdapterBinding {
@@ -202,6 +220,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
       [MODELS_LAST_GOOD_CACHE_KIND]: { ttlSeconds: 7 * 24 * 3600 },
       // Profile and balance are one row: one entry, one invalidation.
       [PROFILE_CACHE_KIND]: { ttlSeconds: config.cacheTtlProfileSeconds, perUser: true },
+      [ACTIVITY_CACHE_KIND]: { ttlSeconds: config.cacheTtlActivitySeconds, perUser: true },
     },
     sharedTimeoutMs: config.redisCommandTimeoutMs,
     retryDownMs: 1000,
@@ -362,6 +381,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   c.registerInstance<TurnListener[]>(TURN_LISTENERS, [
     new MetricsTurnListener(metrics),
     new InvalidateUserCacheOnTurn(c.resolve(InvalidateUserCache)),
+    new InvalidateActivityOnTurn(c.resolve(ConversationActivityCache)),
   ]);
   for (const useCase of [
     CreateConversation,
@@ -388,6 +408,64 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
       new RingBufferRequestJournal({ capacity: config.debugRequestsLimit, maxBodyBytes: 16 * 1024, secrets: secretValues(config) }),
     );
     bind('RequestJournal', 'ring-buffer', `last ${config.debugRequestsLimit} requests at /debug/requests`);
+  }
+
+  // Conversation index (search, filtered lists, mass deletion, usage and statistics): Supabase REST
+  // on the same tables as the Edge Function, or a second view of the memory store's own rows.
+  let index: ConversationIndex;
+  if (config.supabaseUrl) {
+    index = new SupabaseConversationIndex(
+      {
+        supabaseUrl: config.supabaseUrl,
+        anonKey: config.supabaseAnonKey,
+        poolSize: config.connectionPoolSize,
+        timeoutMs: config.upstreamTimeoutMs,
+        observer: metrics,
+        pageSize: config.supabaseMaxRows,
+      },
+      clock,
+      logger.child({ component: 'conversation-index' }),
+    );
+    bind('ConversationIndex', 'supabase-rest', host(config.supabaseUrl));
+  } else {
+    const store = c.resolve<ConversationStore>(CONVERSATION_STORE);
+    const tables =
+      store instanceof MemoryConversationStore ? store : new MemoryConversationStore(clock, c.resolve<IdGenerator>(ID_GENERATOR));
+    if (tables !== store)
+      logger.warn({}, 'EDGE_FUNCTION_URL is set without SUPABASE_URL: search, statistics and mass deletion see no conversations');
+    index = new MemoryConversationIndex(tables);
+    bind('ConversationIndex', 'memory', tables === store ? undefined : 'empty: set SUPABASE_URL');
+  }
+  c.registerInstance(CONVERSATION_INDEX, index);
+  c.registerInstance<ConversationIndexPolicy>(CONVERSATION_INDEX_POLICY, {
+    searchMaxCandidates: config.searchMaxCandidates,
+    batchConcurrency: config.batchConcurrency,
+    activityMaxRows: 100_000,
+  });
+  // Derived, like the development JWT secret, so one setting is enough in production; a change of
+  // JWT secret only voids the confirmations in flight.
+  let confirmationSecret =
+    config.batchDeleteConfirmationSecret ??
+    (config.jwtSecret && createHmac('sha256', config.jwtSecret).update('batch-delete-confirmation/v1').digest('hex'));
+  if (!confirmationSecret) {
+    confirmationSecret = randomBytes(32).toString('hex');
+    logger.warn({}, 'no BATCH_DELETE_CONFIRMATION_SECRET nor JWT secret: mass-deletion confirmations are valid on this replica only');
+  }
+  c.registerInstance<DeleteConfirmationOptions>(DELETE_CONFIRMATION_OPTIONS, {
+    secret: confirmationSecret,
+    ttlSeconds: config.batchDeleteConfirmationTtlSeconds,
+  });
+  for (const useCase of [
+    ConversationActivityCache,
+    ConversationMatcher,
+    SearchConversations,
+    BatchUpdateConversations,
+    BatchDeleteConversations,
+    ExportConversations,
+    GetUsage,
+    GetConversationStats,
+  ] as const) {
+    c.registerSingleton(useCase as never);
   }
   c.registerInstance(ADAPTER_BINDINGS, bindings);
   return c;

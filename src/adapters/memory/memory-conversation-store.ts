@@ -28,6 +28,7 @@ import type {
   UpdateConversationInput,
 } from '../../ports/conversation-store.port';
 import type { IdGenerator } from '../../ports/id-generator.port';
+import type { ConversationRows, MemoryConversationTables } from './memory-conversation-tables';
 
 /** The model of a conversation started without one: the built-in local model of the embedded default. */
 export const MEMORY_STORE_DEFAULT_MODEL = 'local/echo';
@@ -52,8 +53,10 @@ interface ConversationRecord {
  *
  * Objects are cloned on the way in and out, so callers can never change stored state by mutating
  * what they passed or received (the same isolation a JSON round trip gives the real adapter).
+ * Its rows are also readable, and deletable, as tables (MemoryConversationTables): the memory
+ * ConversationIndex is a second view of this same data, as Supabase REST is of the Edge Function's.
  */
-export class MemoryConversationStore implements ConversationStore {
+export class MemoryConversationStore implements ConversationStore, MemoryConversationTables {
   private readonly conversations = new Map<string, ConversationRecord>();
   private readonly conversationIdsByOwner = new Map<string, Set<string>>();
   private readonly conversationIdOfMessage = new Map<string, string>();
@@ -247,6 +250,30 @@ export class MemoryConversationStore implements ConversationStore {
       model: record.conversation.model,
       branch_id: branch.id,
     };
+  }
+
+  *rowsOf(userId: string): Iterable<ConversationRows> {
+    for (const id of this.conversationIdsByOwner.get(userId) ?? []) {
+      const record = this.conversations.get(id);
+      if (record) yield record;
+    }
+  }
+
+  allRows(): Iterable<ConversationRows> {
+    return this.conversations.values();
+  }
+
+  deleteConversations(userId: string, ids: readonly string[]): string[] {
+    const deleted: string[] = [];
+    for (const id of new Set(ids)) {
+      const record = this.conversations.get(id);
+      if (!record || record.ownerId !== userId) continue;
+      for (const message of record.messages) this.conversationIdOfMessage.delete(message.id);
+      this.conversations.delete(id);
+      this.conversationIdsByOwner.get(userId)?.delete(id);
+      deleted.push(id);
+    }
+    return deleted;
   }
 
   private newConversation(user: UserContext, title: string | null, model: string): ConversationRecord {
