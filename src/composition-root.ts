@@ -73,6 +73,7 @@ import { REQUEST_JOURNAL, type RequestJournal } from './ports/request-journal.po
 import { RingBufferRequestJournal } from './adapters/logging/ring-buffer-request-journal';
 import { createHmac, randomBytes } from 'node:crypto';
 import { MemoryConversationIndex } from './adapters/memory/memory-conversation-index';
+import { PostgrestClient } from './adapters/supabase/postgrest-client';
 import { SupabaseConversationIndex } from './adapters/supabase/supabase-conversation-index';
 import {
   ACTIVITY_CACHE_KIND,
@@ -253,15 +254,22 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   c.registerSingleton(GetModel);
 
   // User directory: Supabase `user_profiles` with the user's own JWT, or the in-memory twin.
-  if (config.supabaseUrl) {
-    const directory = new SupabaseUserDirectory(
-      {
+  // One Supabase REST client (one pool, one circuit breaker) for every adapter on that upstream.
+  const supabaseRestOptions = config.supabaseUrl
+    ? {
         supabaseUrl: config.supabaseUrl,
         anonKey: config.supabaseAnonKey,
         poolSize: config.connectionPoolSize,
         timeoutMs: config.upstreamTimeoutMs,
         observer: metrics,
-      },
+      }
+    : undefined;
+  const supabaseRest = supabaseRestOptions
+    ? new PostgrestClient(supabaseRestOptions, clock, logger.child({ component: 'supabase-rest' }))
+    : undefined;
+  if (supabaseRestOptions && supabaseRest) {
+    const directory = new SupabaseUserDirectory(
+      { ...supabaseRestOptions, client: supabaseRest },
       clock,
       logger.child({ component: 'user-directory' }),
     );
@@ -413,16 +421,9 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   // Conversation index (search, filtered lists, mass deletion, usage and statistics): Supabase REST
   // on the same tables as the Edge Function, or a second view of the memory store's own rows.
   let index: ConversationIndex;
-  if (config.supabaseUrl) {
+  if (supabaseRestOptions && supabaseRest) {
     index = new SupabaseConversationIndex(
-      {
-        supabaseUrl: config.supabaseUrl,
-        anonKey: config.supabaseAnonKey,
-        poolSize: config.connectionPoolSize,
-        timeoutMs: config.upstreamTimeoutMs,
-        observer: metrics,
-        pageSize: config.supabaseMaxRows,
-      },
+      { ...supabaseRestOptions, client: supabaseRest, pageSize: config.supabaseMaxRows },
       clock,
       logger.child({ component: 'conversation-index' }),
     );
