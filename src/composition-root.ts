@@ -69,6 +69,27 @@ import { METRICS } from './ports/metrics.port';
 import { RATE_LIMIT_STORE, STREAM_SLOTS, type RateLimitStore, type StreamSlots } from './ports/rate-limit-store.port';
 import { USER_DIRECTORY } from './ports/user-directory.port';
 import { MODEL_CATALOG_SOURCE } from './ports/model-catalog.port';
+import { REQUEST_JOURNAL, type RequestJournal } from './ports/request-journal.port';
+import { RingBufferRequestJournal } from './adapters/logging/ring-buffer-request-journal';
+import { createHmac, randomBytes } from 'node:crypto';
+import { MemoryConversationIndex } from './adapters/memory/memory-conversation-index';
+import { PostgrestClient } from './adapters/supabase/postgrest-client';
+import { SupabaseConversationIndex } from './adapters/supabase/supabase-conversation-index';
+import {
+  ACTIVITY_CACHE_KIND,
+  ConversationActivityCache,
+  InvalidateActivityOnTurn,
+} from './application/conversations/conversation-activity-cache';
+import { CONVERSATION_INDEX_POLICY, type ConversationIndexPolicy } from './application/conversations/conversation-index-policy';
+import { ConversationMatcher } from './application/conversations/conversation-matcher';
+import { SearchConversations } from './application/conversations/search-conversations.use-case';
+import { BatchUpdateConversations } from './application/conversations/batch-update-conversations.use-case';
+import { BatchDeleteConversations } from './application/conversations/batch-delete-conversations.use-case';
+import { DELETE_CONFIRMATION_OPTIONS, type DeleteConfirmationOptions } from './application/conversations/delete-confirmation';
+import { ExportConversations } from './application/export/export-conversations.use-case';
+import { GetUsage } from './application/user/get-usage.use-case';
+import { GetConversationStats } from './application/user/get-conversation-stats.use-case';
+import { CONVERSATION_INDEX, type ConversationIndex } from './ports/conversation-index.port';
 
 /** Which adapter serves each port, for the start banner and `/health`. */
 export interface AdapterBinding {
@@ -200,6 +221,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
       [MODELS_LAST_GOOD_CACHE_KIND]: { ttlSeconds: 7 * 24 * 3600 },
       // Profile and balance are one row: one entry, one invalidation.
       [PROFILE_CACHE_KIND]: { ttlSeconds: config.cacheTtlProfileSeconds, perUser: true },
+      [ACTIVITY_CACHE_KIND]: { ttlSeconds: config.cacheTtlActivitySeconds, perUser: true },
     },
     sharedTimeoutMs: config.redisCommandTimeoutMs,
     retryDownMs: 1000,
@@ -232,15 +254,22 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   c.registerSingleton(GetModel);
 
   // User directory: Supabase `user_profiles` with the user's own JWT, or the in-memory twin.
-  if (config.supabaseUrl) {
-    const directory = new SupabaseUserDirectory(
-      {
+  // One Supabase REST client (one pool, one circuit breaker) for every adapter on that upstream.
+  const supabaseRestOptions = config.supabaseUrl
+    ? {
         supabaseUrl: config.supabaseUrl,
         anonKey: config.supabaseAnonKey,
         poolSize: config.connectionPoolSize,
         timeoutMs: config.upstreamTimeoutMs,
         observer: metrics,
-      },
+      }
+    : undefined;
+  const supabaseRest = supabaseRestOptions
+    ? new PostgrestClient(supabaseRestOptions, clock, logger.child({ component: 'supabase-rest' }))
+    : undefined;
+  if (supabaseRestOptions && supabaseRest) {
+    const directory = new SupabaseUserDirectory(
+      { ...supabaseRestOptions, client: supabaseRest },
       clock,
       logger.child({ component: 'user-directory' }),
     );
@@ -301,7 +330,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   } else probes.push(new EmbeddedProbe('litellm', true));
   if (redis) probes.push(new RedisProbe(redis, clock));
   c.registerInstance<RateLimitStore>(RATE_LIMIT_STORE, { redisClient: redis, isShared: () => redis?.status === 'ready' });
-  c.registerInstance<StreamSlots>(STREAM_SLOTS, new RedisStreamSlots(redis, config.streamTimeoutSeconds + 60));
+  c.registerInstance<StreamSlots>(STREAM_SLOTS, new RedisStreamSlots(redis, config.streamTimeoutSeconds + 60, config.redisKeyPrefix));
   bind('RateLimits', redis ? 'redis (per-process fallback)' : 'per-process');
   for (const probe of probes) c.register(DEPENDENCY_PROBES, { useValue: probe });
   c.registerInstance<HealthCheckOptions>(HEALTH_CHECK_OPTIONS, { probeTimeoutMs: timeoutMs, reuseForMs: 1000 });
@@ -360,6 +389,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   c.registerInstance<TurnListener[]>(TURN_LISTENERS, [
     new MetricsTurnListener(metrics),
     new InvalidateUserCacheOnTurn(c.resolve(InvalidateUserCache)),
+    new InvalidateActivityOnTurn(c.resolve(ConversationActivityCache)),
   ]);
   for (const useCase of [
     CreateConversation,
@@ -376,6 +406,65 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     ReplyGenerator,
     SendChatMessage,
     RegenerateMessage,
+  ] as const) {
+    c.registerSingleton(useCase as never);
+  }
+  // Development aid: the last requests, sanitised, for GET /debug/requests and `npm run replay`.
+  if (!config.isProduction && (config.debugRequests ?? config.nodeEnv === 'development')) {
+    c.registerInstance<RequestJournal>(
+      REQUEST_JOURNAL,
+      new RingBufferRequestJournal({ capacity: config.debugRequestsLimit, maxBodyBytes: 16 * 1024, secrets: secretValues(config) }),
+    );
+    bind('RequestJournal', 'ring-buffer', `last ${config.debugRequestsLimit} requests at /debug/requests`);
+  }
+
+  // Conversation index (search, filtered lists, mass deletion, usage and statistics): Supabase REST
+  // on the same tables as the Edge Function, or a second view of the memory store's own rows.
+  let index: ConversationIndex;
+  if (supabaseRestOptions && supabaseRest) {
+    index = new SupabaseConversationIndex(
+      { ...supabaseRestOptions, client: supabaseRest, pageSize: config.supabaseMaxRows },
+      clock,
+      logger.child({ component: 'conversation-index' }),
+    );
+    bind('ConversationIndex', 'supabase-rest', host(config.supabaseUrl));
+  } else {
+    const store = c.resolve<ConversationStore>(CONVERSATION_STORE);
+    const tables =
+      store instanceof MemoryConversationStore ? store : new MemoryConversationStore(clock, c.resolve<IdGenerator>(ID_GENERATOR));
+    if (tables !== store)
+      logger.warn({}, 'EDGE_FUNCTION_URL is set without SUPABASE_URL: search, statistics and mass deletion see no conversations');
+    index = new MemoryConversationIndex(tables);
+    bind('ConversationIndex', 'memory', tables === store ? undefined : 'empty: set SUPABASE_URL');
+  }
+  c.registerInstance(CONVERSATION_INDEX, index);
+  c.registerInstance<ConversationIndexPolicy>(CONVERSATION_INDEX_POLICY, {
+    searchMaxCandidates: config.searchMaxCandidates,
+    batchConcurrency: config.batchConcurrency,
+    activityMaxRows: 100_000,
+  });
+  // Derived, like the development JWT secret, so one setting is enough in production; a change of
+  // JWT secret only voids the confirmations in flight.
+  let confirmationSecret =
+    config.batchDeleteConfirmationSecret ??
+    (config.jwtSecret && createHmac('sha256', config.jwtSecret).update('batch-delete-confirmation/v1').digest('hex'));
+  if (!confirmationSecret) {
+    confirmationSecret = randomBytes(32).toString('hex');
+    logger.warn({}, 'no BATCH_DELETE_CONFIRMATION_SECRET nor JWT secret: mass-deletion confirmations are valid on this replica only');
+  }
+  c.registerInstance<DeleteConfirmationOptions>(DELETE_CONFIRMATION_OPTIONS, {
+    secret: confirmationSecret,
+    ttlSeconds: config.batchDeleteConfirmationTtlSeconds,
+  });
+  for (const useCase of [
+    ConversationActivityCache,
+    ConversationMatcher,
+    SearchConversations,
+    BatchUpdateConversations,
+    BatchDeleteConversations,
+    ExportConversations,
+    GetUsage,
+    GetConversationStats,
   ] as const) {
     c.registerSingleton(useCase as never);
   }

@@ -6,7 +6,7 @@ import { ADAPTER_BINDINGS, buildContainer, RESOURCES, type AdapterBinding, type 
 import type { Config } from './config/config';
 import { ConfigError, loadConfig } from './config/load-config';
 import { createApp } from './interface/http/app';
-import { createHttpServer } from './interface/http/server';
+import { createHttpServer, serverOptions } from './interface/http/server';
 import { LOGGER, type Logger } from './ports/logger.port';
 
 /** Streams told to end get this long to write their last events before sockets are closed. */
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   }
   const container = buildContainer(config);
   const logger = container.resolve<Logger>(LOGGER);
-  const server = createHttpServer(createApp(container));
+  const server = createHttpServer(createApp(container), serverOptions(config));
 
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;

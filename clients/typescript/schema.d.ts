@@ -72,6 +72,110 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/conversations/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search conversation titles and messages
+         * @description Finds `q` in the caller's conversation titles and in the content of their messages (every branch): literal text, case-insensitive, so `50%`, `a_b`, `x,user_id.neq.0` or quotes match exactly those characters. One result per conversation, with the newest matching messages as plain-text snippets and the match offsets (`highlights`) so clients can render highlights safely. Conversations whose title matches come first, then the most recently active. Filters: `model`, `date_from`/`date_to` (creation of the conversation; an inverted range is 422), `min_messages`/`max_messages`. A term over 200 characters, blank, or with control characters (NUL included) is 422. One search looks at the newest 1000 title matches and 1000 message matches (`SEARCH_MAX_CANDIDATES`); `truncated` says when there were more.
+         */
+        get: operations["searchConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conversations/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rename or change the model of many conversations
+         * @description Changes `title` and/or `model` of up to 100 conversations in one call (each id once: a repeat is 422), a few upstream calls at a time. Every item gets a result `{id, ok, conversation?, error?}` in request order; a failure (unknown or another user's id: `NOT_FOUND`; a blank title: `VALIDATION_ERROR`; an upstream error) affects that item only, so the answer is 200 even when some items failed: read `failed`.
+         */
+        post: operations["batchUpdateConversations"];
+        /**
+         * Delete many conversations, after confirmation
+         * @description Two calls. The first, with `ids` only, deletes nothing and answers 409 `CONFIRMATION_REQUIRED`: `details.conversations` are the caller's conversations among the ids (with titles: what would be deleted), `details.not_found` the other ids (unknown and other users' ids alike: nothing about them is revealed), and `details.confirmation_token`, valid for a few minutes, for this caller and exactly this set of ids. The second call sends the same ids with `confirmation_token` and deletes them with their branches and messages; each id reports whether a row was really deleted. A token that is expired, or was issued for other ids or another user, deletes nothing and is answered with a new 409 (`details.token_refused`). Every step is audit-logged.
+         */
+        delete: operations["batchDeleteConversations"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/export/conversations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Download conversations as JSON, NDJSON or Markdown
+         * @description Streams a file (`Content-Disposition: attachment`) built one conversation at a time, so any number of conversations can be exported. `ids` chooses conversations (in that order; each once); without it every conversation is exported, oldest first. `branches`: `active` (the thread the user sees) or `all`. Unknown or other users' ids do not fail the export: they are listed in the file (`not_found` in JSON, `{"type":"not_found"}` lines in NDJSON, a "Not exported" section in Markdown), as are conversations the upstream failed to deliver. A failure after the download started cuts the transfer short rather than ending a file that looks complete.
+         */
+        post: operations["exportConversations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/user/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's usage: requests, tokens, cost
+         * @description Usage over a date range (default: the last 30 UTC days; at most 366 days; an inverted range is 422), per UTC day (every day of the range, empty ones included) or per model. Where the numbers come from: every assistant reply saved in the caller's conversations is one request; its `tokens_count` (the completion tokens the chat flow saved) are its tokens; cost is those tokens at the output price of the reply's model in the model catalogue (`GET /v1/models`). Prompt tokens are not stored with messages, so they are not counted: the money actually charged is `spend` in `GET /v1/user/balance`. Replies of deleted conversations are gone from these figures. Cached for a minute; a finished chat drops the cached copy.
+         */
+        get: operations["getUserUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/user/conversations/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics of the caller's conversations
+         * @description How many conversations, messages and branches the caller has (all branches), the same per model (the conversation's model), and the activity of the last 30 UTC days: conversations created and messages written per day, conversations active in the window, the last activity. From the conversation index; cached for a minute, and dropped by batch updates, deletions and finished chats.
+         */
+        get: operations["getUserConversationStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/conversations": {
         parameters: {
             query?: never;
@@ -81,7 +185,7 @@ export interface paths {
         };
         /**
          * List the caller's conversations
-         * @description Most recently updated first, paginated (`limit` at most 100).
+         * @description Most recently updated first, paginated (`limit` at most 100). Filters: `q` (the title or some message contains it, literally and ignoring case, as in search), `model`, `date_from`/`date_to` (creation of the conversation; inverted is 422) and `sort`. Without filters the list is the Edge Function's own; with any of them it comes from the conversation index (Supabase REST on the same tables), with the same item shape.
          */
         get: operations["listConversations"];
         put?: never;
@@ -542,6 +646,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Why this item failed; the other items are unaffected. */
+        BatchItemError: {
+            /** @enum {unknown} */
+            code: "INVALID_JSON" | "BAD_REQUEST" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_EXPIRED" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "ACCOUNT_NOT_PROVISIONED" | "MODEL_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CONFIRMATION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "UPSTREAM_CONTRACT" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" | "SERVICE_SHUTTING_DOWN";
+            message: string;
+        };
         Branch: {
             /**
              * Format: uuid
@@ -672,6 +782,47 @@ export interface components {
                 request_id: string;
             };
         };
+        ConfirmationRequired: {
+            /** @constant */
+            success: false;
+            error: {
+                message: string;
+                /** @constant */
+                code: "CONFIRMATION_REQUIRED";
+                request_id: string;
+                details: {
+                    /**
+                     * @description Why the token sent was refused (`mismatch`: issued for other ids or another user).
+                     * @enum {unknown}
+                     */
+                    token_refused?: "malformed" | "expired" | "mismatch";
+                    /** @description The caller's conversations among the ids: what the confirmed call deletes. */
+                    conversations: {
+                        /**
+                         * Format: uuid
+                         * @description A UUID.
+                         */
+                        id: string;
+                        title: string | null;
+                        message_count: number;
+                        /**
+                         * Format: date-time
+                         * @description ISO-8601 timestamp with offset.
+                         */
+                        updated_at: string;
+                    }[];
+                    /** @description Ids that name no conversation of the caller (unknown or another user's alike). */
+                    not_found: string[];
+                    /** @description Send it back with the same ids to delete. */
+                    confirmation_token: string;
+                    /**
+                     * Format: date-time
+                     * @description ISO-8601 timestamp with offset.
+                     */
+                    expires_at: string;
+                };
+            };
+        };
         Conversation: {
             /**
              * Format: uuid
@@ -701,6 +852,67 @@ export interface components {
             /** @description Every message of every branch, oldest first. */
             messages: components["schemas"]["Message"][];
             tree: components["schemas"]["ConversationTree"];
+        };
+        ConversationSearchHit: {
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            id: string;
+            title: string | null;
+            model: string | null;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp with offset.
+             */
+            created_at: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp with offset.
+             */
+            updated_at: string;
+            /** @description Messages of the conversation, all branches. */
+            message_count: number;
+            /** @description Occurrences in `title`; empty when only messages matched. */
+            title_highlights: components["schemas"]["Highlight"][];
+            /** @description The newest matching messages (at most 3). */
+            matches: components["schemas"]["MessageMatch"][];
+            /** @description Matching messages in this conversation. */
+            match_count: number;
+        };
+        ConversationStats: {
+            conversations: number;
+            /** @description All messages of all branches. */
+            messages: number;
+            branches: number;
+            /** @description Most conversations first. */
+            by_model: {
+                /** @description The conversation's model. */
+                model: string | null;
+                conversations: number;
+                messages: number;
+            }[];
+            recent_activity: {
+                /** @description The last N UTC days, today included. */
+                window_days: number;
+                last_activity_at: string | null;
+                /** @description Conversations updated within the window. */
+                active_conversations: number;
+                conversations_created: number;
+                messages: number;
+                /** @description Every day of the window, oldest first. */
+                days: {
+                    /**
+                     * Format: date
+                     * @description A UTC day, `YYYY-MM-DD`.
+                     */
+                    date: string;
+                    conversations_created: number;
+                    messages: number;
+                }[];
+            };
+            /** @description More rows than statistics read (100,000): figures are partial. */
+            truncated: boolean;
         };
         ConversationSummary: {
             /**
@@ -749,6 +961,11 @@ export interface components {
                 request_id: string;
             };
         };
+        /** @description One occurrence of the term: `[start, end)` in UTF-16 code units (JavaScript string indices) of the string it belongs to. */
+        Highlight: {
+            start: number;
+            end: number;
+        };
         Message: {
             /**
              * Format: uuid
@@ -776,6 +993,29 @@ export interface components {
              * @description ISO-8601 timestamp with offset.
              */
             created_at: string;
+        };
+        MessageMatch: {
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            message_id: string;
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            branch_id: string;
+            /** @enum {unknown} */
+            role: "user" | "assistant" | "system";
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp with offset.
+             */
+            created_at: string;
+            /** @description Plain text around the first occurrence (no HTML), `…` where the message was cut. */
+            snippet: string;
+            /** @description Occurrences inside `snippet`. */
+            highlights: components["schemas"]["Highlight"][];
         };
         /** @description A model of the catalogue. Fields LiteLLM does not know are null. For a model served by several deployments the smallest limits and the highest prices are shown. */
         ModelInfo: {
@@ -838,6 +1078,62 @@ export interface components {
             /** @description The operation's result (see each operation). */
             data: unknown;
         };
+        Usage: {
+            /** @description `[from, until)`: `until` is the first instant after the range. */
+            range: {
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 timestamp with offset.
+                 */
+                from: string;
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 timestamp with offset.
+                 */
+                until: string;
+            };
+            /** @enum {unknown} */
+            group_by: "day" | "model";
+            /** @constant */
+            currency: "USD";
+            /** @constant */
+            source: "conversation_index";
+            /** @description The model catalogue could not be read: every token is unpriced. */
+            pricing_unavailable: boolean;
+            /** @description More replies than one report reads (100,000): figures cover the oldest. */
+            truncated: boolean;
+            totals: components["schemas"]["UsageFigures"];
+            items: {
+                /**
+                 * Format: date
+                 * @description A UTC day, `YYYY-MM-DD`.
+                 */
+                date?: string;
+                model?: string;
+                /** @description Saved assistant replies: one completed model call each. */
+                requests: number;
+                /** @description Sum of the replies' `tokens_count`. */
+                completion_tokens: number;
+                /** @description Completion tokens times the output price of their model (USD per 1M tokens). */
+                cost_usd: number;
+                /** @description Completion tokens of models without an output price. */
+                unpriced_completion_tokens: number;
+                /** @description Replies saved without a token count (e.g. interrupted). */
+                requests_without_tokens: number;
+            }[];
+        };
+        UsageFigures: {
+            /** @description Saved assistant replies: one completed model call each. */
+            requests: number;
+            /** @description Sum of the replies' `tokens_count`. */
+            completion_tokens: number;
+            /** @description Completion tokens times the output price of their model (USD per 1M tokens). */
+            cost_usd: number;
+            /** @description Completion tokens of models without an output price. */
+            unpriced_completion_tokens: number;
+            /** @description Replies saved without a token count (e.g. interrupted). */
+            requests_without_tokens: number;
+        };
         /** @description The caller's budget and spend. */
         UserBalance: {
             /** @description USD limit of the account. */
@@ -892,22 +1188,30 @@ export interface components {
     };
     pathItems: never;
 }
+export type BatchItemError = components['schemas']['BatchItemError'];
 export type Branch = components['schemas']['Branch'];
 export type BranchWithStats = components['schemas']['BranchWithStats'];
 export type ChatCompletion = components['schemas']['ChatCompletion'];
 export type ChatCompletionChunk = components['schemas']['ChatCompletionChunk'];
 export type ChatConversationRef = components['schemas']['ChatConversationRef'];
 export type ChatStreamError = components['schemas']['ChatStreamError'];
+export type ConfirmationRequired = components['schemas']['ConfirmationRequired'];
 export type Conversation = components['schemas']['Conversation'];
 export type ConversationFull = components['schemas']['ConversationFull'];
+export type ConversationSearchHit = components['schemas']['ConversationSearchHit'];
+export type ConversationStats = components['schemas']['ConversationStats'];
 export type ConversationSummary = components['schemas']['ConversationSummary'];
 export type ConversationTree = components['schemas']['ConversationTree'];
 export type ErrorEnvelope = components['schemas']['ErrorEnvelope'];
+export type Highlight = components['schemas']['Highlight'];
 export type Message = components['schemas']['Message'];
+export type MessageMatch = components['schemas']['MessageMatch'];
 export type ModelInfo = components['schemas']['ModelInfo'];
 export type Pagination = components['schemas']['Pagination'];
 export type RegenerateResult = components['schemas']['RegenerateResult'];
 export type SuccessEnvelope = components['schemas']['SuccessEnvelope'];
+export type Usage = components['schemas']['Usage'];
+export type UsageFigures = components['schemas']['UsageFigures'];
 export type UserBalance = components['schemas']['UserBalance'];
 export type UserProfile = components['schemas']['UserProfile'];
 export type HeaderXRequestId = components['headers']['XRequestId'];
@@ -1610,6 +1914,1069 @@ export interface operations {
             };
         };
     };
+    searchConversations: {
+        parameters: {
+            query: {
+                /** @description Text to find: literal and case-insensitive (`%`, `_`, `*`, quotes, commas and the like stand for themselves), trimmed, Unicode NFC, at most 200 characters. Control characters (NUL included) are rejected with 422, never stripped. */
+                q: string;
+                /** @description A model id as the catalogue lists it, e.g. `gpt-4o` or `anthropic/claude-3-5-sonnet`. */
+                model?: string;
+                /** @description Only conversations created at or after this day (`YYYY-MM-DD`, UTC) or instant (ISO-8601 with offset). */
+                date_from?: string;
+                /** @description Only conversations created on or before this day (`YYYY-MM-DD`, UTC: the whole day counts) or instant. Before `date_from` is 422. */
+                date_to?: string;
+                /** @description At least this many messages (all branches). */
+                min_messages?: number;
+                /** @description At most this many messages (all branches). Below `min_messages` is 422. */
+                max_messages?: number;
+                /** @description Page number, from 1. */
+                page?: number;
+                /** @description Items per page (at most 100). */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of conversations that match. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "items": [
+                     *           {
+                     *             "id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
+                     *             "title": "Trip planning for Tbilisi",
+                     *             "model": "gpt-4o",
+                     *             "created_at": "2026-01-15T09:30:00.000Z",
+                     *             "updated_at": "2026-01-15T09:31:12.000Z",
+                     *             "message_count": 2,
+                     *             "title_highlights": [
+                     *               {
+                     *                 "start": 18,
+                     *                 "end": 25
+                     *               }
+                     *             ],
+                     *             "matches": [
+                     *               {
+                     *                 "message_id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                     *                 "branch_id": "7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *                 "role": "user",
+                     *                 "created_at": "2026-01-15T09:30:00.000Z",
+                     *                 "snippet": "Plan a three-day trip to Tbilisi.",
+                     *                 "highlights": [
+                     *                   {
+                     *                     "start": 25,
+                     *                     "end": 32
+                     *                   }
+                     *                 ]
+                     *               }
+                     *             ],
+                     *             "match_count": 1
+                     *           }
+                     *         ],
+                     *         "pagination": {
+                     *           "page": 1,
+                     *           "limit": 20,
+                     *           "total": 1,
+                     *           "pages": 1
+                     *         },
+                     *         "query": "tbilisi",
+                     *         "truncated": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SuccessEnvelope"] & {
+                        data: {
+                            items: components["schemas"]["ConversationSearchHit"][];
+                            pagination: components["schemas"]["Pagination"];
+                            /** @description The term as searched. */
+                            query: string;
+                            /** @description More titles or messages matched than one search looks at (SEARCH_MAX_CANDIDATES each): only the newest were ranked. */
+                            truncated: boolean;
+                        };
+                    };
+                };
+            };
+            /** @description Error: AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_ERROR, UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_TIMEOUT. */
+            504: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    batchUpdateConversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
+                 *           "title": "Tbilisi, three days"
+                 *         },
+                 *         {
+                 *           "id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                 *           "model": "gpt-4o-mini"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 1 to 100 conversations, each at most once. */
+                    items: {
+                        /**
+                         * Format: uuid
+                         * @description A UUID.
+                         */
+                        id: string;
+                        /** @description Trimmed; must not be blank. */
+                        title?: string;
+                        /** @description A model id as the catalogue lists it, e.g. `gpt-4o` or `anthropic/claude-3-5-sonnet`. */
+                        model?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description A result per conversation. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "results": [
+                     *           {
+                     *             "id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
+                     *             "ok": true,
+                     *             "conversation": {
+                     *               "id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
+                     *               "title": "Tbilisi, three days",
+                     *               "model": "gpt-4o",
+                     *               "active_branch_id": "7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *               "created_at": "2026-01-15T09:30:00.000Z",
+                     *               "updated_at": "2026-01-15T09:31:12.000Z"
+                     *             }
+                     *           },
+                     *           {
+                     *             "id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *             "ok": false,
+                     *             "error": {
+                     *               "code": "NOT_FOUND",
+                     *               "message": "Conversation not found"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "succeeded": 1,
+                     *         "failed": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SuccessEnvelope"] & {
+                        data: {
+                            results: {
+                                /**
+                                 * Format: uuid
+                                 * @description A UUID.
+                                 */
+                                id: string;
+                                ok: boolean;
+                                conversation?: components["schemas"]["Conversation"];
+                                error?: components["schemas"]["BatchItemError"];
+                            }[];
+                            succeeded: number;
+                            failed: number;
+                        };
+                    };
+                };
+            };
+            /** @description Error: INVALID_JSON, BAD_REQUEST. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    batchDeleteConversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ids": [
+                 *         "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
+                 *         "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+                 *       ],
+                 *       "confirmation_token": "v1.1768469700.q2Vt0bX1cQ9a.3mJ0k6yZ0b9mC4cHq1dS2fL8pW7xN5rT0vU3iE6aG1oY"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description 1 to 100 conversation ids, each at most once. */
+                    ids: string[];
+                    /** @description The token of the 409 answer to the same ids: without a valid one nothing is deleted. */
+                    confirmation_token?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description What was deleted, per id. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "results": [
+                     *           {
+                     *             "id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
+                     *             "ok": true
+                     *           },
+                     *           {
+                     *             "id": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d",
+                     *             "ok": false,
+                     *             "error": {
+                     *               "code": "NOT_FOUND",
+                     *               "message": "Conversation not found"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "deleted": 1,
+                     *         "not_found": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SuccessEnvelope"] & {
+                        data: {
+                            results: {
+                                /**
+                                 * Format: uuid
+                                 * @description A UUID.
+                                 */
+                                id: string;
+                                /** @description A row was really deleted. */
+                                ok: boolean;
+                                error?: components["schemas"]["BatchItemError"];
+                            }[];
+                            deleted: number;
+                            not_found: number;
+                        };
+                    };
+                };
+            };
+            /** @description Error: INVALID_JSON, BAD_REQUEST. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Nothing was deleted: the preview and a confirmation token. */
+            409: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": false,
+                     *       "error": {
+                     *         "message": "Nothing was deleted: repeat the call with confirmation_token to delete the conversations listed",
+                     *         "code": "CONFIRMATION_REQUIRED",
+                     *         "request_id": "a1b2c3d4-0000-4000-8000-000000000000",
+                     *         "details": {
+                     *           "conversations": [
+                     *             {
+                     *               "id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
+                     *               "title": "Trip planning for Tbilisi",
+                     *               "message_count": 2,
+                     *               "updated_at": "2026-01-15T09:31:12.000Z"
+                     *             }
+                     *           ],
+                     *           "not_found": [
+                     *             "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+                     *           ],
+                     *           "confirmation_token": "v1.1768469700.q2Vt0bX1cQ9a.3mJ0k6yZ0b9mC4cHq1dS2fL8pW7xN5rT0vU3iE6aG1oY",
+                     *           "expires_at": "2026-01-15T09:35:00.000Z"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConfirmationRequired"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_ERROR, UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_TIMEOUT. */
+            504: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    exportConversations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "ids": [
+                 *         "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10"
+                 *       ],
+                 *       "format": "markdown",
+                 *       "branches": "active"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description Conversations to export, in this order (at most 1000, each once). Absent: every conversation, oldest first. */
+                    ids?: string[];
+                    /**
+                     * @description Default `json`.
+                     * @enum {unknown}
+                     */
+                    format?: "json" | "ndjson" | "markdown";
+                    /**
+                     * @description `active` (default): the thread the user sees. `all`: every branch and every message.
+                     * @enum {unknown}
+                     */
+                    branches?: "active" | "all";
+                };
+            };
+        };
+        responses: {
+            /** @description The export file. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description attachment; filename="conversations-<UTC timestamp>.<json|ndjson|md>" */
+                    "Content-Disposition"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "export": {
+                     *         "format": "json",
+                     *         "branches": "active",
+                     *         "exported_at": "2026-01-15T09:31:12.000Z",
+                     *         "requested": 2
+                     *       },
+                     *       "conversations": [
+                     *         {
+                     *           "conversation": {
+                     *             "id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
+                     *             "title": "Trip planning for Tbilisi"
+                     *           },
+                     *           "branches": [],
+                     *           "messages": []
+                     *         }
+                     *       ],
+                     *       "not_found": [
+                     *         "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
+                     *       ],
+                     *       "failed": [],
+                     *       "exported": 1
+                     *     }
+                     */
+                    "application/json": unknown;
+                    /**
+                     * @example {"type":"export","format":"ndjson","branches":"active"}
+                     *     {"type":"end","exported":0}
+                     */
+                    "application/x-ndjson": string;
+                    /**
+                     * @example # Conversation export
+                     *
+                     *     - **Exported:** 2026-01-15 09:31 UTC
+                     *     - **Conversations:** 1 requested
+                     *     - **Branches:** active branch only
+                     *
+                     *     ---
+                     *
+                     *     ## Trip planning for Tbilisi
+                     *
+                     *     - **Model:** gpt-4o
+                     *     - **Created:** 2026-01-15 09:30 UTC
+                     *     - **Updated:** 2026-01-15 09:31 UTC
+                     *     - **Messages:** 2
+                     *     - **Conversation id:** `3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10`
+                     *
+                     *     ### User · 2026-01-15 09:30 UTC
+                     *
+                     *     Plan a three-day trip to Tbilisi.
+                     *
+                     *     ### Assistant (gpt-4o) · 2026-01-15 09:31 UTC
+                     *
+                     *     Day 1: the Old Town and Narikala fortress...
+                     *
+                     *     ---
+                     *
+                     *     _End of export: 1 conversation exported._
+                     */
+                    "text/markdown": string;
+                };
+            };
+            /** @description Error: INVALID_JSON, BAD_REQUEST. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_ERROR, UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_TIMEOUT. */
+            504: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getUserUsage: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`, UTC) or instant. Default: 29 days before `date_to`. */
+                date_from?: string;
+                /** @description Last day (included whole) or instant. Default: today. At most 366 days after `date_from`; before it is 422. */
+                date_to?: string;
+                /** @description `day` (default): every day of the range; `model`: per model. */
+                group_by?: "day" | "model";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The usage report. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "range": {
+                     *           "from": "2026-01-14T00:00:00.000Z",
+                     *           "until": "2026-01-16T00:00:00.000Z"
+                     *         },
+                     *         "group_by": "day",
+                     *         "currency": "USD",
+                     *         "source": "conversation_index",
+                     *         "pricing_unavailable": false,
+                     *         "truncated": false,
+                     *         "totals": {
+                     *           "requests": 2,
+                     *           "completion_tokens": 1500,
+                     *           "cost_usd": 0.015,
+                     *           "unpriced_completion_tokens": 0,
+                     *           "requests_without_tokens": 0
+                     *         },
+                     *         "items": [
+                     *           {
+                     *             "date": "2026-01-14",
+                     *             "requests": 0,
+                     *             "completion_tokens": 0,
+                     *             "cost_usd": 0,
+                     *             "unpriced_completion_tokens": 0,
+                     *             "requests_without_tokens": 0
+                     *           },
+                     *           {
+                     *             "date": "2026-01-15",
+                     *             "requests": 2,
+                     *             "completion_tokens": 1500,
+                     *             "cost_usd": 0.015,
+                     *             "unpriced_completion_tokens": 0,
+                     *             "requests_without_tokens": 0
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SuccessEnvelope"] & {
+                        data: components["schemas"]["Usage"];
+                    };
+                };
+            };
+            /** @description Error: AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_ERROR, UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_TIMEOUT. */
+            504: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    getUserConversationStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The statistics. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "conversations": 12,
+                     *         "messages": 148,
+                     *         "branches": 15,
+                     *         "by_model": [
+                     *           {
+                     *             "model": "gpt-4o",
+                     *             "conversations": 9,
+                     *             "messages": 120
+                     *           },
+                     *           {
+                     *             "model": "anthropic/claude-3-5-sonnet",
+                     *             "conversations": 3,
+                     *             "messages": 28
+                     *           }
+                     *         ],
+                     *         "recent_activity": {
+                     *           "window_days": 30,
+                     *           "last_activity_at": "2026-01-15T09:31:12.000Z",
+                     *           "active_conversations": 4,
+                     *           "conversations_created": 3,
+                     *           "messages": 36,
+                     *           "days": [
+                     *             {
+                     *               "date": "2026-01-14",
+                     *               "conversations_created": 1,
+                     *               "messages": 10
+                     *             },
+                     *             {
+                     *               "date": "2026-01-15",
+                     *               "conversations_created": 2,
+                     *               "messages": 26
+                     *             }
+                     *           ]
+                     *         },
+                     *         "truncated": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SuccessEnvelope"] & {
+                        data: components["schemas"]["ConversationStats"];
+                    };
+                };
+            };
+            /** @description Error: AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_ERROR, UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_TIMEOUT. */
+            504: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     listConversations: {
         parameters: {
             query?: {
@@ -1617,6 +2984,16 @@ export interface operations {
                 page?: number;
                 /** @description Items per page (at most 100). */
                 limit?: number;
+                /** @description Only conversations whose title or some message contains this text: literal and case-insensitive (`%`, `_`, `*`, quotes, commas and the like stand for themselves), trimmed, Unicode NFC, at most 200 characters. Control characters (NUL included) are rejected with 422, never stripped. */
+                q?: string;
+                /** @description A model id as the catalogue lists it, e.g. `gpt-4o` or `anthropic/claude-3-5-sonnet`. */
+                model?: string;
+                /** @description Only conversations created at or after this day (`YYYY-MM-DD`, UTC) or instant (ISO-8601 with offset). */
+                date_from?: string;
+                /** @description Only conversations created on or before this day (`YYYY-MM-DD`, UTC: the whole day counts) or instant. Before `date_from` is 422. */
+                date_to?: string;
+                /** @description Order of the list (default `updated_at.desc`: most recently active first). */
+                sort?: "updated_at.desc" | "updated_at.asc" | "created_at.desc" | "created_at.asc";
             };
             header?: never;
             path?: never;
@@ -2037,7 +3414,7 @@ export interface operations {
                     title?: string;
                     /** @description A model id as the catalogue lists it, e.g. `gpt-4o` or `anthropic/claude-3-5-sonnet`. */
                     model?: string;
-                    /** @description Free-form client settings of the conversation (e.g. temperature). */
+                    /** @description Free-form client settings of the conversation (e.g. temperature): at most 50 keys of up to 100 characters, 16384 bytes as JSON. */
                     settings?: {
                         [key: string]: unknown;
                     };

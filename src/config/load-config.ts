@@ -115,6 +115,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (isProduction && (v.corsOrigins ?? []).includes('*')) {
     problems.push('CORS_ORIGINS may not contain * in production');
   }
+  if (isProduction && v.debugRequests === true) {
+    problems.push('DEBUG_REQUESTS may not be enabled in production (it keeps request bodies in memory and serves them without a token)');
+  }
   if ((v.edgeFunctionUrl || v.supabaseUrl) && !v.supabaseAnonKey && !problems.some((p) => p.startsWith('SUPABASE_ANON_KEY'))) {
     problems.push('SUPABASE_ANON_KEY is required when EDGE_FUNCTION_URL or SUPABASE_URL is set (it is sent as apikey)');
   }

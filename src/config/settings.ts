@@ -201,6 +201,13 @@ export const SETTINGS = {
     default: '60000',
     description: 'Longest silence between two chunks of a streamed completion before it is abandoned with 504, in milliseconds.',
   },
+  ssePingIntervalMs: {
+    env: 'SSE_PING_INTERVAL_MS',
+    schema: positiveInt(600000),
+    default: '15000',
+    description:
+      'Silence on a chat stream after which a `: ping` comment is sent, so proxies with idle timeouts keep the connection, in milliseconds.',
+  },
   localModelTokenDelayMs: {
     env: 'LOCAL_MODEL_TOKEN_DELAY_MS',
     schema: Type.Integer({ minimum: 0, maximum: 10000 }),
@@ -285,6 +292,46 @@ export const SETTINGS = {
     default: '10',
     description: 'Batch updates, batch deletions and exports per window per user.',
   },
+  supabaseMaxRows: {
+    env: 'SUPABASE_MAX_ROWS',
+    schema: positiveInt(100000),
+    default: '1000',
+    description:
+      "The Supabase project's `max_rows` (API settings; 1000 by default). Supabase cuts every answer to it silently, so searches, statistics and exports read pages of at most this many rows: set it when the project uses a smaller value.",
+  },
+  searchMaxCandidates: {
+    env: 'SEARCH_MAX_CANDIDATES',
+    schema: positiveInt(10000),
+    default: '1000',
+    description:
+      'Newest title matches and newest message matches one search looks at (each). A term matching more is answered from those, marked `truncated`.',
+  },
+  batchConcurrency: {
+    env: 'BATCH_CONCURRENCY',
+    schema: positiveInt(50),
+    default: '5',
+    description: 'Upstream calls one batch update keeps in flight at once.',
+  },
+  batchDeleteConfirmationSecret: {
+    env: 'BATCH_DELETE_CONFIRMATION_SECRET',
+    schema: Type.String({ minLength: 32 }),
+    secret: true,
+    description:
+      'HMAC key of the confirmation tokens of `DELETE /v1/conversations/batch` (at least 32 characters, the same on every replica). Default: derived from the JWT secret.',
+  },
+  batchDeleteConfirmationTtlSeconds: {
+    env: 'BATCH_DELETE_CONFIRMATION_TTL_SECONDS',
+    schema: positiveInt(3600),
+    default: '300',
+    description: 'How long a mass-deletion confirmation token stays valid.',
+  },
+  cacheTtlActivitySeconds: {
+    env: 'CACHE_TTL_ACTIVITY_SECONDS',
+    schema: positiveInt(86400),
+    default: '60',
+    description:
+      'How long conversation statistics and usage reports are cached (dropped at once by batch updates, deletions and finished chats).',
+  },
   maxStreamsPerUser: {
     env: 'MAX_STREAMS_PER_USER',
     schema: positiveInt(1000),
@@ -317,6 +364,25 @@ export const SETTINGS = {
     schema: Type.Boolean(),
     default: 'false',
     description: 'Trust `X-Forwarded-*` headers (set behind Railway or another load balancer) for the client IP.',
+  },
+  httpKeepAliveTimeoutMs: {
+    env: 'HTTP_KEEP_ALIVE_TIMEOUT_MS',
+    schema: Type.Integer({ minimum: 1000, maximum: 3_600_000 }),
+    default: '65000',
+    description:
+      "How long an idle keep-alive connection stays open, in milliseconds. Must exceed the load balancer's idle timeout (60 s on most), so the balancer never reuses a connection the service is closing.",
+  },
+  debugRequests: {
+    env: 'DEBUG_REQUESTS',
+    schema: Type.Boolean(),
+    description:
+      'Keep the last requests (sanitised) for `GET /debug/requests` and `npm run replay -- <request-id>`. Default: on in development, off otherwise; refused in production.',
+  },
+  debugRequestsLimit: {
+    env: 'DEBUG_REQUESTS_LIMIT',
+    schema: positiveInt(10000),
+    default: '100',
+    description: 'How many requests `DEBUG_REQUESTS` keeps (the oldest is dropped first).',
   },
 } as const satisfies Record<string, SettingDefinition>;
 

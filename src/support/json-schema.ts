@@ -1,5 +1,11 @@
-import { Ajv, type ErrorObject, type Options } from 'ajv';
+import { Ajv, type ErrorObject, type Options, type SchemaValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+
+/**
+ * Bounds a free-form value (a record of unknown values, such as client settings) by its size as
+ * JSON, which no standard keyword can: `maxLength` and `maxItems` need a known shape.
+ */
+export const MAX_BYTES_KEYWORD = 'x-max-bytes';
 
 /**
  * One way to build a JSON-schema validator for TypeBox schemas. Bodies are validated without
@@ -9,6 +15,12 @@ import addFormats from 'ajv-formats';
 export function createAjv(options: Options = {}): Ajv {
   const ajv = new Ajv({ allErrors: true, strict: false, ...options });
   addFormats(ajv);
+  const maxBytes: SchemaValidateFunction = (limit: number, data: unknown) => {
+    if (data === undefined || Buffer.byteLength(JSON.stringify(data)) <= limit) return true;
+    maxBytes.errors = [{ keyword: MAX_BYTES_KEYWORD, message: `must NOT be larger than ${limit} bytes as JSON`, params: { limit } }];
+    return false;
+  };
+  ajv.addKeyword({ keyword: MAX_BYTES_KEYWORD, schemaType: 'number', errors: true, validate: maxBytes });
   return ajv;
 }
 

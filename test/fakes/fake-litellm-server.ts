@@ -22,7 +22,9 @@ export type StreamStep =
   /** The connection drops: the socket is destroyed mid-response. */
   | { destroy: true }
   /** Nothing more is sent; the response stays open until the client leaves. */
-  | { hang: true };
+  | { hang: true }
+  /** Nothing is sent until the promise settles (the test opens it once it saw what it waited for), or the client leaves. */
+  | { gate: Promise<unknown> };
 
 export interface StreamReply {
   kind: 'stream';
@@ -335,6 +337,14 @@ export class FakeLiteLlmServer {
       } else if ('hang' in step) {
         await new Promise<void>((resolve) => gone.addEventListener('abort', () => resolve(), { once: true }));
         return;
+      } else if ('gate' in step) {
+        await new Promise<void>((resolve) => {
+          gone.addEventListener('abort', () => resolve(), { once: true });
+          void step.gate.then(
+            () => resolve(),
+            () => resolve(),
+          );
+        });
       }
     }
     res.end();

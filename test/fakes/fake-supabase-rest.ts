@@ -8,6 +8,19 @@ export type Row = Record<string, unknown>;
 export interface FakeTable {
   /** Column compared with the JWT's `sub` (RLS). */
   ownerColumn: string;
+  /**
+   * RLS through another table: the row is visible when the row of `table` whose id is this row's
+   * `column` is (e.g. a message is visible when its conversation is).
+   */
+  ownedThrough?: { table: string; column: string };
+  /** Live rows computed on every request, instead of `rows` (a table that is a view of another store). */
+  view?: () => Row[];
+  /** Called with the rows a DELETE removes; without it they are removed from `rows`. */
+  onDelete?: (deleted: Row[]) => void;
+  /** Columns of type uuid: a filter value that is not a UUID is Postgres's 22P02, as upstream. */
+  uuidColumns?: string[];
+  /** Embedded resources `select=...,<name>(count)` may ask for: rows of `table` whose `column` is this row's id. */
+  relations?: Record<string, { table: string; column: string }>;
   /** Stored columns; writing any other is PGRST204, as with PostgREST's schema cache. */
   columns: string[];
   /** Generated columns, computed on every read (e.g. `available_balance`). */
@@ -61,11 +74,53 @@ export const USER_PROFILE_COLUMNS = [
   'updated_at',
 ];
 
+export const CONVERSATION_COLUMNS = ['id', 'user_id', 'title', 'active_branch_id', 'model', 'created_at', 'updated_at'];
+export const BRANCH_COLUMNS = ['id', 'conversation_id', 'parent_message_id', 'name', 'created_at'];
+export const MESSAGE_COLUMNS = [
+  'id',
+  'conversation_id',
+  'branch_id',
+  'parent_id',
+  'role',
+  'content',
+  'model',
+  'tokens_count',
+  'created_at',
+];
+
 /** Parameters that are not column filters. */
 const MODIFIERS = new Set(['select', 'order', 'limit', 'offset', 'on_conflict', 'columns']);
 
-/** PostgREST filter operators, by name. Extend here (ilike, fts, or=...) when a later adapter needs them. */
+/** Supabase's default `max_rows`: every answer is cut to it, silently. */
+export const DEFAULT_MAX_ROWS = 1000;
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+
+/**
+ * Postgres `ILIKE` after PostgREST's rewrite of `*` to `%`: `%` any run of characters (line
+ * breaks included), `_` one character, `\` makes the next character literal, case ignored. A
+ * pattern ending in a lone `\` is Postgres's error 22025, as upstream.
+ */
+export function ilikeMatches(value: string, operand: string): boolean {
+  const pattern = operand.replace(/\*/g, '%');
+  let source = '';
+  for (let i = 0; i < pattern.length; i += 1) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      i += 1;
+      if (i >= pattern.length) throw pgError(400, '22025', 'LIKE pattern must not end with escape character');
+      source += pattern[i]!.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    } else if (c === '%') source += '.*';
+    else if (c === '_') source += '.';
+    else source += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  return new RegExp(`^${source}$`, 'isu').test(value);
+}
+
+/** PostgREST filter operators, by name. Extend here (fts, or=...) when a later adapter needs them. */
 const FILTERS: Record<string, (value: unknown, operand: string) => boolean> = {
+  ilike: (v, o) => typeof v === 'string' && ilikeMatches(v, o),
   eq: (v, o) => v !== null && v !== undefined && String(v) === o,
   neq: (v, o) => v !== null && v !== undefined && String(v) !== o,
   gt: (v, o) => compare(v, o) > 0,
@@ -81,9 +136,36 @@ const FILTERS: Record<string, (value: unknown, operand: string) => boolean> = {
       .includes(String(v)),
 };
 
+/** Numbers as numbers, timestamps as instants (`Z` and `+00:00` alike), the rest as text. */
 function compare(v: unknown, operand: string): number {
   if (typeof v === 'number') return v - Number(operand);
+  if (typeof v === 'string' && TIMESTAMP_RE.test(v) && TIMESTAMP_RE.test(operand)) return Date.parse(v) - Date.parse(operand);
   return String(v).localeCompare(operand);
+}
+
+function orderBy(spec: string): (a: Row, b: Row) => number {
+  const keys = spec.split(',').map((part) => {
+    const [column, ...mods] = part.trim().split('.');
+    if (!column || mods.some((m) => !['asc', 'desc', 'nullsfirst', 'nullslast'].includes(m))) {
+      throw pgError(400, 'PGRST100', `"failed to parse order (${spec})" (line 1, column 1)`);
+    }
+    const desc = mods.includes('desc');
+    // PostgreSQL's default: NULLS LAST ascending, NULLS FIRST descending.
+    const nullsFirst = mods.includes('nullsfirst') || (desc && !mods.includes('nullslast'));
+    return { column, desc, nullsFirst };
+  });
+  return (a, b) => {
+    for (const { column, desc, nullsFirst } of keys) {
+      const x = a[column];
+      const y = b[column];
+      if ((x === null || x === undefined) !== (y === null || y === undefined))
+        return (x === null || x === undefined) === nullsFirst ? -1 : 1;
+      if (x === null || x === undefined) continue;
+      const c = compare(x, String(y));
+      if (c !== 0) return desc ? -c : c;
+    }
+    return 0;
+  };
 }
 
 function pgError(status: number, code: string, message: string, details: unknown = null, hint: unknown = null): Reply {
@@ -108,10 +190,13 @@ export class FakeSupabaseRest {
   expiredJwtCode = 'PGRST303';
   /** Seconds since the epoch, for `exp`. */
   nowSeconds: () => number = () => Math.floor(Date.now() / 1000);
+  /** Rows of one answer at most, as Supabase's `max_rows` (the client is not told). */
+  maxRows = DEFAULT_MAX_ROWS;
   private readonly scripted: Reply[] = [];
   private readonly methods: Record<string, (q: Query) => Reply> = {
     GET: (q) => this.select(q),
     PATCH: (q) => this.update(q),
+    DELETE: (q) => this.deleteRows(q),
   };
 
   private constructor(
@@ -146,6 +231,16 @@ export class FakeSupabaseRest {
     const table = this.tables.get(name);
     if (!table) throw new Error(`fake has no table ${name}`);
     return table;
+  }
+
+  /** Defines a table (e.g. the conversation tables, as a view of a memory store). */
+  defineTable(name: string, table: FakeTable): void {
+    this.tables.set(name, table);
+  }
+
+  /** Rows of a table now: its view's, or its stored rows. */
+  rowsOf(table: FakeTable): Row[] {
+    return table.view ? table.view() : table.rows;
   }
 
   /** Inserts or replaces (by owner + id) a row, as the platform would have written it. */
@@ -226,6 +321,16 @@ export class FakeSupabaseRest {
     return { sub: typeof claims.sub === 'string' ? claims.sub : undefined };
   }
 
+  /** The rows of `table` the caller may see (RLS). */
+  private owned(table: FakeTable, caller: Caller): Row[] {
+    if (caller.sub === undefined) return [];
+    const rows = this.rowsOf(table);
+    if (!table.ownedThrough) return rows.filter((r) => r[table.ownerColumn] === caller.sub);
+    const { table: parentName, column } = table.ownedThrough;
+    const parents = new Set(this.owned(this.table(parentName), caller).map((r) => r.id));
+    return rows.filter((r) => parents.has(r[column]));
+  }
+
   /** RLS plus the request's filters. */
   private visible(q: Query): Row[] {
     const filters: [string, (v: unknown) => boolean][] = [];
@@ -237,21 +342,48 @@ export class FakeSupabaseRest {
       const op = rest.slice(0, rest.indexOf('.'));
       const fn = FILTERS[op];
       if (dot < 0 || !fn) throw pgError(400, 'PGRST100', `"failed to parse filter (${expr})" (line 1, column 1)`);
+      if (!q.table.columns.includes(column) && !(column in q.table.generated)) {
+        throw pgError(400, '42703', `column ${q.name}.${column} does not exist`);
+      }
       const operand = rest.slice(op.length + 1);
+      if (q.table.uuidColumns?.includes(column) && (op === 'eq' || op === 'neq' || op === 'in')) {
+        const values = op === 'in' ? operand.replace(/^\(|\)$/g, '').split(',') : [operand];
+        const bad = values.map((v) => v.trim().replace(/^"|"$/g, '')).find((v) => !UUID_RE.test(v));
+        if (bad !== undefined) throw pgError(400, '22P02', `invalid input syntax for type uuid: "${bad}"`);
+      }
       filters.push([column, (v) => fn(v, operand) !== negate]);
     }
-    return q.table.rows
-      .filter((r) => q.caller.sub !== undefined && r[q.table.ownerColumn] === q.caller.sub)
-      .filter((r) => filters.every(([c, fn]) => fn(r[c])));
+    const rows = this.owned(q.table, q.caller).filter((r) => filters.every(([c, fn]) => fn(r[c])));
+    const order = q.params.get('order');
+    return order ? [...rows].sort(orderBy(order)) : rows;
   }
 
   private project(q: Query, rows: Row[]): Row[] {
     const select = q.params.get('select') ?? '*';
-    const wanted = select === '*' ? undefined : select.split(',').map((s) => s.trim());
+    const all = select === '*' ? undefined : select.split(',').map((s) => s.trim());
+    // `messages(count)`: PostgREST's embedded count of related rows, answered as `[{"count": n}]`.
+    const counts = (all ?? []).flatMap((item) => {
+      const relation = /^([A-Za-z0-9_]+)\(count\)$/.exec(item)?.[1];
+      if (relation === undefined) return [];
+      const target = q.table.relations?.[relation];
+      if (!target)
+        throw pgError(400, 'PGRST200', `Could not find a relationship between '${q.name}' and '${relation}' in the schema cache`);
+      return [{ relation, target }];
+    });
+    const wanted = all?.filter((item) => !item.includes('('));
+    const related = new Map(
+      counts.map(({ relation, target }) => {
+        const perParent = new Map<unknown, number>();
+        for (const r of this.owned(this.table(target.table), q.caller))
+          perParent.set(r[target.column], (perParent.get(r[target.column]) ?? 0) + 1);
+        return [relation, perParent];
+      }),
+    );
     return rows.map((row) => {
       const full: Row = { ...row };
       for (const [column, compute] of Object.entries(q.table.generated)) full[column] = compute(row);
       const out: Row = {};
+      for (const [relation, perParent] of related) out[relation] = [{ count: perParent.get(row.id) ?? 0 }];
       for (const column of wanted ?? [...q.table.columns, ...Object.keys(q.table.generated)]) {
         if (!(column in full) && !q.table.columns.includes(column) && !(column in q.table.generated)) {
           throw pgError(400, '42703', `column ${q.name}.${column} does not exist`);
@@ -266,9 +398,10 @@ export class FakeSupabaseRest {
 
   private answer(q: Query, rows: Row[], status = 200): Reply {
     const offset = Number(q.params.get('offset') ?? 0);
-    const limit = q.params.has('limit') ? Number(q.params.get('limit')) : undefined;
-    const page = rows.slice(offset, limit === undefined ? undefined : offset + limit);
-    const range = page.length === 0 ? '*/*' : `${offset}-${offset + page.length - 1}/*`;
+    const limit = Math.min(q.params.has('limit') ? Number(q.params.get('limit')) : Infinity, this.maxRows);
+    const page = rows.slice(offset, offset + limit);
+    const total = String(q.headers.prefer ?? '').includes('count=exact') ? String(rows.length) : '*';
+    const range = page.length === 0 ? `*/${total}` : `${offset}-${offset + page.length - 1}/${total}`;
     if (String(q.headers.accept ?? '').includes('application/vnd.pgrst.object+json')) {
       if (page.length !== 1) {
         return pgError(406, 'PGRST116', 'JSON object requested, multiple (or no) rows returned', `The result contains ${page.length} rows`);
@@ -281,6 +414,23 @@ export class FakeSupabaseRest {
   private select(q: Query): Reply {
     try {
       return this.answer(q, this.visible(q));
+    } catch (reply) {
+      return reply as Reply;
+    }
+  }
+
+  /** DELETE of the visible rows matching the filters (RLS: other users' rows are simply not matched). */
+  private deleteRows(q: Query): Reply {
+    try {
+      const rows = this.visible(q);
+      const projected = this.project(q, rows);
+      if (q.table.onDelete) q.table.onDelete(rows);
+      else {
+        const gone = new Set(rows);
+        q.table.rows = q.table.rows.filter((r) => !gone.has(r));
+      }
+      if (!String(q.headers.prefer ?? '').includes('return=representation')) return { status: 204 };
+      return { status: 200, body: projected, headers: { 'Content-Range': projected.length === 0 ? '*/*' : `0-${projected.length - 1}/*` } };
     } catch (reply) {
       return reply as Reply;
     }

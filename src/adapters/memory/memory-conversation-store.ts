@@ -28,6 +28,7 @@ import type {
   UpdateConversationInput,
 } from '../../ports/conversation-store.port';
 import type { IdGenerator } from '../../ports/id-generator.port';
+import type { ConversationRows, MemoryConversationTables } from './memory-conversation-tables';
 
 /** The model of a conversation started without one: the built-in local model of the embedded default. */
 export const MEMORY_STORE_DEFAULT_MODEL = 'local/echo';
@@ -52,11 +53,19 @@ interface ConversationRecord {
  *
  * Objects are cloned on the way in and out, so callers can never change stored state by mutating
  * what they passed or received (the same isolation a JSON round trip gives the real adapter).
+ * Its rows are also readable, and deletable, as tables (MemoryConversationTables): the memory
+ * ConversationIndex is a second view of this same data, as Supabase REST is of the Edge Function's.
  */
-export class MemoryConversationStore implements ConversationStore {
+export class MemoryConversationStore implements ConversationStore, MemoryConversationTables {
   private readonly conversations = new Map<string, ConversationRecord>();
   private readonly conversationIdsByOwner = new Map<string, Set<string>>();
   private readonly conversationIdOfMessage = new Map<string, string>();
+  /**
+   * Replies saved with the port's `interrupted` flag (a cut stream). The Edge Function's
+   * `/save-response` has no field for it and `Message` mirrors its row, so the twin keeps the flag
+   * beside the messages instead of dropping it: `isInterrupted` shows it.
+   */
+  private readonly interruptedMessageIds = new Set<string>();
 
   constructor(
     private readonly clock: Clock,
@@ -211,12 +220,18 @@ export class MemoryConversationStore implements ConversationStore {
     const parent = this.messageOf(record, input.parent_id);
     const isFirstReply = !record.messages.some((m) => m.role === 'assistant');
     const message = this.append(record, input.branch_id, parent.id, 'assistant', input.content, input.model, input.tokens_count ?? null);
+    if (input.interrupted) this.interruptedMessageIds.add(message.id);
     const title = record.conversation.title;
     if (isFirstReply && (title === null || title.trim() === '')) {
       const autoTitle = input.content.slice(0, AUTO_TITLE_LENGTH).trim();
       if (autoTitle !== '') record.conversation.title = autoTitle;
     }
     return { message_id: message.id, tokens_count: message.tokens_count };
+  }
+
+  /** True when the reply was saved marked interrupted (what was relayed before the stream was cut). */
+  isInterrupted(messageId: string): boolean {
+    return this.interruptedMessageIds.has(messageId);
   }
 
   async buildContext(user: UserContext, input: BuildContextInput): Promise<BuiltContext> {
@@ -235,6 +250,30 @@ export class MemoryConversationStore implements ConversationStore {
       model: record.conversation.model,
       branch_id: branch.id,
     };
+  }
+
+  *rowsOf(userId: string): Iterable<ConversationRows> {
+    for (const id of this.conversationIdsByOwner.get(userId) ?? []) {
+      const record = this.conversations.get(id);
+      if (record) yield record;
+    }
+  }
+
+  allRows(): Iterable<ConversationRows> {
+    return this.conversations.values();
+  }
+
+  deleteConversations(userId: string, ids: readonly string[]): string[] {
+    const deleted: string[] = [];
+    for (const id of new Set(ids)) {
+      const record = this.conversations.get(id);
+      if (!record || record.ownerId !== userId) continue;
+      for (const message of record.messages) this.conversationIdOfMessage.delete(message.id);
+      this.conversations.delete(id);
+      this.conversationIdsByOwner.get(userId)?.delete(id);
+      deleted.push(id);
+    }
+    return deleted;
   }
 
   private newConversation(user: UserContext, title: string | null, model: string): ConversationRecord {

@@ -1,8 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { StreamSlots } from '../../ports/rate-limit-store.port';
 
-const KEY = (userId: string) => `acg:v1:streams:${userId}`;
-
 /**
  * Open streams per user, shared by all replicas through Redis (INCR/DECR with a TTL so a crashed
  * replica cannot hold slots forever). When Redis fails, counting continues per process.
@@ -13,12 +11,14 @@ export class RedisStreamSlots implements StreamSlots {
   constructor(
     private readonly redis: Redis | undefined,
     private readonly ttlSeconds: number,
+    /** REDIS_KEY_PREFIX: deployments sharing a Redis count their streams apart. */
+    private readonly keyPrefix = 'acg',
   ) {}
 
   async acquire(userId: string, max: number): Promise<(() => Promise<void>) | null> {
     if (this.redis && this.redis.status === 'ready') {
       try {
-        const key = KEY(userId);
+        const key = `${this.keyPrefix}:v1:streams:${userId}`;
         const [[, count]] = (await this.redis.multi().incr(key).expire(key, this.ttlSeconds).exec()) as [[unknown, number]];
         if (count > max) {
           await this.redis.decr(key);

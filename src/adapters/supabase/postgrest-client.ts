@@ -22,8 +22,11 @@ export interface PostgrestRequest {
   operation: string;
   method: 'GET' | 'PATCH' | 'POST' | 'DELETE';
   table: string;
-  /** PostgREST filters and modifiers (`id: 'eq.<uuid>'`, `select: '*'`); encoded by the client. */
-  query: Record<string, string>;
+  /**
+   * PostgREST filters and modifiers (`id: 'eq.<uuid>'`, `select: '*'`); encoded by the client.
+   * URLSearchParams when a column takes two filters (`created_at=gte.…&created_at=lt.…`).
+   */
+  query: Record<string, string> | URLSearchParams;
   body?: unknown;
   /** `Prefer` header values (`return=representation`, `count=exact`). */
   prefer?: string[];

@@ -4,7 +4,7 @@ import type { UserContext } from '../../domain/user/user-context';
 import { CONVERSATION_STORE, type ConversationStore } from '../../ports/conversation-store.port';
 import { CHAT_POLICY, type ChatPolicy } from '../chat-policy';
 import { ChatAccount } from './chat-account';
-import type { CompletedTurn, GenerationParams, StreamingTurn } from './chat-turn';
+import type { ChatEvent, CompletedTurn, GenerationParams, StreamingTurn } from './chat-turn';
 import { ReplyGenerator, type ReplyRequest } from './reply-generator';
 
 export interface RegenerateCommand {
@@ -32,11 +32,40 @@ export class RegenerateMessage {
 
   async stream(user: UserContext, cmd: RegenerateCommand, signal: AbortSignal): Promise<StreamingTurn> {
     const req = await this.prepare(user, cmd);
-    return { placement: req.placement, events: this.replies.stream(req, signal) };
+    return { placement: req.placement, events: this.activatedOnceAnswered(req, this.replies.stream(req, signal)) };
   }
 
   async complete(user: UserContext, cmd: RegenerateCommand, signal: AbortSignal): Promise<CompletedTurn> {
-    return this.replies.complete(await this.prepare(user, cmd), signal);
+    const req = await this.prepare(user, cmd);
+    const turn = await this.replies.complete(req, signal);
+    await this.activate(req);
+    return turn;
+  }
+
+  /**
+   * The new branch becomes the visible thread only once it holds a reply: a model that fails before
+   * its first token (rate limit, timeout) must not hide the old reply behind an empty branch. It is
+   * activated before the final event (the client then reloads the right thread), or, when the stream
+   * was cut after some text, after the partial reply was saved, since the user saw it.
+   */
+  private async *activatedOnceAnswered(req: ReplyRequest, events: AsyncIterable<ChatEvent>): AsyncGenerator<ChatEvent> {
+    let relayed = false;
+    let activated = false;
+    try {
+      for await (const event of events) {
+        if (event.type === 'done') {
+          await this.activate(req);
+          activated = true;
+        } else relayed = true;
+        yield event;
+      }
+    } finally {
+      if (relayed && !activated) await this.activate(req).catch(() => undefined);
+    }
+  }
+
+  private activate(req: ReplyRequest): Promise<void> {
+    return this.store.activateBranch(req.user, req.placement.conversation_id, req.placement.branch_id);
   }
 
   private async prepare(user: UserContext, cmd: RegenerateCommand): Promise<ReplyRequest> {
@@ -46,7 +75,6 @@ export class RegenerateMessage {
       if (message.conversation_id !== cmd.conversation_id) throw new AppError('NOT_FOUND', 'Message not found in this conversation');
     }
     const fork = await this.store.regenerateFork(user, cmd.message_id, cmd.branch_name ? { branch_name: cmd.branch_name } : {});
-    await this.store.activateBranch(user, fork.conversation_id, fork.branch_id);
     const built = await this.store.buildContext(user, {
       conversation_id: fork.conversation_id,
       branch_id: fork.branch_id,

@@ -190,7 +190,18 @@ export class ReplyGenerator {
 
   private async saveOrLog(req: ReplyRequest, content: string, usage: TokenUsage | null, interrupted: boolean): Promise<void> {
     try {
-      await this.save(req, content, usage, interrupted);
+      const messageId = await this.save(req, content, usage, interrupted);
+      // The Edge Function has no field for the interrupted flag: this line is then the only mark that the reply is partial.
+      this.logger.info(
+        {
+          event: 'assistant_message_saved_partial',
+          message_id: messageId,
+          conversation_id: req.placement.conversation_id,
+          request_id: req.user.requestId,
+          chars: content.length,
+        },
+        'a partial reply was saved',
+      );
     } catch {
       // Already logged with its replay record; the original failure is what the client hears about.
     }

@@ -46,11 +46,14 @@ export class SendChatMessage {
   private async prepare(user: UserContext, cmd: SendChatCommand): Promise<ReplyRequest> {
     // The balance is checked before anything is stored or any model is called.
     const { apiKey } = await this.account.authorize(user);
+    // A new conversation gets the gateway's default model, as CreateConversation gives it: left to
+    // the store, it would get the Edge Function's own default, which LiteLLM may not serve at all.
+    const model = cmd.model ?? (cmd.conversation_id ? undefined : this.policy.defaultModel);
     const added = await this.store.addUserMessage(user, {
       ...(cmd.conversation_id ? { conversation_id: cmd.conversation_id } : {}),
       ...(cmd.parent_message_id ? { parent_id: cmd.parent_message_id } : {}),
       content: cmd.message,
-      ...(cmd.model ? { model: cmd.model } : {}),
+      ...(model ? { model } : {}),
     });
     const built = await this.store.buildContext(user, {
       conversation_id: added.conversation_id,

@@ -41,7 +41,7 @@ export class UpdateProfile {
     const updated = await this.directory.updateProfile(user, patch);
     await this.profiles.invalidate(user.userId);
     this.audit.info(
-      { event: 'profile_updated', user_id: user.userId, fields: Object.keys(patch), request_id: user.requestId },
+      { event: 'profile_updated', user_id: user.userId, ip: user.clientIp, fields: Object.keys(patch), request_id: user.requestId },
       'profile updated',
     );
     return updated;

@@ -8,4 +8,6 @@ export interface UserContext {
   readonly email?: string;
   /** The request this call serves, forwarded upstream as X-Request-Id for tracing. */
   readonly requestId?: string;
+  /** The caller's IP as the gateway sees it (TRUST_PROXY decides), for the audit log only. */
+  readonly clientIp?: string;
 }

@@ -8,6 +8,7 @@ import { ID_GENERATOR, type IdGenerator } from '../../ports/id-generator.port';
 import { AUDIT_LOGGER, LOGGER, type Logger } from '../../ports/logger.port';
 import { METRICS, type Metrics } from '../../ports/metrics.port';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../ports/rate-limit-store.port';
+import { REQUEST_JOURNAL, type RequestJournal } from '../../ports/request-journal.port';
 import { authenticate } from './middleware/authenticate';
 import { jsonBodyParser } from './middleware/body-parser';
 import { errorHandler } from './middleware/error-handler';
@@ -15,6 +16,9 @@ import { requestId } from './middleware/request-id';
 import { requestLog } from './middleware/request-log';
 import { rateLimiters } from './middleware/rate-limit';
 import { requestMetrics } from './middleware/request-metrics';
+import { compressJson } from './middleware/compress-json';
+import { recordRequests } from './middleware/record-requests';
+import { debugRoutes } from './routes/debug.routes';
 import { corsFromAllowList, securityHeaders } from './middleware/security';
 import { buildRouter, notFoundOrMethodNotAllowed } from './routing/register-routes';
 import { isAuthenticatedPath, isRateLimitExempt, type RouteSpec } from './routing/route-spec';
@@ -37,7 +41,11 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
   const verifier = container.resolve<AccessTokenVerifier>(ACCESS_TOKEN_VERIFIER);
   const auth = (ctx: Koa.Context) => authenticate(ctx, verifier, audit);
 
-  const router = buildRouter([...allRoutes(), ...(options.extraRoutes ?? [])], container, auth);
+  // Development only: the request journal and its routes are never mounted in production.
+  const journal =
+    !config.isProduction && container.isRegistered(REQUEST_JOURNAL, true) ? container.resolve<RequestJournal>(REQUEST_JOURNAL) : undefined;
+  const routes = [...allRoutes(), ...(journal ? debugRoutes() : []), ...(options.extraRoutes ?? [])];
+  const router = buildRouter(routes, container, auth);
   const app = new Koa({ proxy: config.trustProxy });
   // Errors are logged by the error middleware; Koa's own printer would log them twice.
   app.silent = true;
@@ -53,6 +61,9 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
   app.use(requestId(container.resolve<IdGenerator>(ID_GENERATOR)));
   app.use(requestLog(logger, clock));
   app.use(requestMetrics(container.resolve<Metrics>(METRICS), clock));
+  if (journal) app.use(recordRequests(journal, clock));
+  // Outside the error handler, so large error bodies are compressed too; streams are never touched.
+  app.use(compressJson());
   app.use(errorHandler(logger));
   app.use(securityHeaders(config));
   app.use(corsFromAllowList(config));

@@ -76,6 +76,22 @@ describe('MemoryConversationStore', () => {
     return { conversationId: added.conversation_id, branchId: added.branch_id, userId: added.message_id, replyId: saved.message_id };
   }
 
+  it('keeps the interrupted flag of a reply cut short, and only of that reply', async () => {
+    const t = await oneTurn();
+    const cut = await store.saveAssistantMessage(alice, {
+      conversation_id: t.conversationId,
+      branch_id: t.branchId,
+      parent_id: t.userId,
+      content: 'half a rep',
+      model: 'm',
+      interrupted: true,
+    });
+    expect(store.isInterrupted(cut.message_id)).to.equal(true);
+    expect(store.isInterrupted(t.replyId)).to.equal(false);
+    expect(store.isInterrupted(t.userId)).to.equal(false);
+    expect((await store.getMessage(alice, cut.message_id)).content).to.equal('half a rep');
+  });
+
   it('returns copies: mutating a result does not change the store', async () => {
     const t = await oneTurn();
     const conversation = await store.getConversation(alice, t.conversationId);

@@ -18,7 +18,7 @@ export async function authenticate(ctx: Context, verifier: AccessTokenVerifier, 
     if (!header) throw new AppError('AUTH_REQUIRED', 'Authentication required: send Authorization: Bearer <access token>');
     const match = BEARER.exec(header);
     if (!match?.[1]) throw new AppError('AUTH_INVALID', 'The Authorization header must be "Bearer <access token>"');
-    const user = { ...(await verifier.verify(match[1])), requestId: ctx.state.requestId as string };
+    const user = { ...(await verifier.verify(match[1])), requestId: ctx.state.requestId as string, clientIp: ctx.ip };
     ctx.state.user = user;
     return user;
   } catch (err) {

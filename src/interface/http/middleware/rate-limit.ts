@@ -51,6 +51,7 @@ export interface RateLimitDeps {
  * is rewritten to seconds-from-now as the RateLimit header fields specify.
  */
 function runner(deps: RateLimitDeps) {
+  const windowSeconds = deps.config.rateLimitWindowSeconds;
   let usingFallback = false;
   const fallback = (active: boolean): void => {
     if (active === usingFallback) return;
@@ -64,10 +65,12 @@ function runner(deps: RateLimitDeps) {
     let passed = false;
     const proceed = async (): Promise<void> => {
       passed = true;
-      relativeReset(ctx);
+      relativeReset(ctx, windowSeconds);
       await next();
     };
     const shared = l.redis !== undefined && deps.store.isShared();
+    // Redis configured but not connected: per-process counting is the fallback, and must say so.
+    if (l.redis !== undefined && !shared) fallback(true);
     try {
       await (shared ? l.redis! : l.memory)(ctx, proceed);
       if (shared) fallback(false);
@@ -77,7 +80,7 @@ function runner(deps: RateLimitDeps) {
       await l.memory(ctx, proceed);
     }
     if (passed) return;
-    relativeReset(ctx);
+    relativeReset(ctx, windowSeconds);
     const retryAfter = Number((ctx.state.rateLimit as { after?: number } | undefined)?.after ?? 1);
     deps.metrics.rateLimited(klass);
     deps.audit.warn(
@@ -92,15 +95,19 @@ function runner(deps: RateLimitDeps) {
       'rate limit hit',
     );
     throw new AppError('RATE_LIMITED', 'Too many requests; retry after the time in Retry-After', {
-      retryAfterSeconds: Math.max(1, retryAfter),
+      retryAfterSeconds: Math.min(windowSeconds, Math.max(1, retryAfter)),
       details: { class: klass, limit: Number(ctx.response.get('RateLimit-Limit')) || undefined },
     });
   };
 }
 
-function relativeReset(ctx: Context): void {
+/**
+ * The memory driver's clock is `hrtime` anchored at start-up, so it drifts from `Date.now()`: the
+ * result is kept within the window, where it always belongs.
+ */
+function relativeReset(ctx: Context, windowSeconds: number): void {
   const reset = Number(ctx.response.get('RateLimit-Reset'));
-  if (reset > 1e9) ctx.set('RateLimit-Reset', String(Math.max(0, Math.ceil(reset - Date.now() / 1000))));
+  if (reset > 1e9) ctx.set('RateLimit-Reset', String(Math.min(windowSeconds, Math.max(0, Math.ceil(reset - Date.now() / 1000)))));
 }
 
 function sweep(l: Limiter): void {
@@ -120,12 +127,14 @@ export function rateLimiters(deps: RateLimitDeps): RateLimiters {
   const { config } = deps;
   const windowMs = config.rateLimitWindowSeconds * 1000;
   const userId = (ctx: Context) => (ctx.state.user as { userId: string }).userId;
-  const byIp = limiter(deps.store, 'acg:v1:rl:ip', config.rateLimitAnonymous, windowMs, (ctx) => ctx.ip);
+  // Under REDIS_KEY_PREFIX like the cache, so deployments (and test runs) sharing a Redis never share counters.
+  const ns = (name: string) => `${config.redisKeyPrefix}:v1:rl:${name}`;
+  const byIp = limiter(deps.store, ns('ip'), config.rateLimitAnonymous, windowMs, (ctx) => ctx.ip);
   const byClass: Record<EndpointClass, Limiter> = {
-    chat: limiter(deps.store, 'acg:v1:rl:chat', config.rateLimitChat, windowMs, userId),
-    batch: limiter(deps.store, 'acg:v1:rl:batch', config.rateLimitBatch, windowMs, userId),
-    reads: limiter(deps.store, 'acg:v1:rl:reads', config.rateLimitReads, windowMs, userId),
-    writes: limiter(deps.store, 'acg:v1:rl:writes', config.rateLimitWrites, windowMs, userId),
+    chat: limiter(deps.store, ns('chat'), config.rateLimitChat, windowMs, userId),
+    batch: limiter(deps.store, ns('batch'), config.rateLimitBatch, windowMs, userId),
+    reads: limiter(deps.store, ns('reads'), config.rateLimitReads, windowMs, userId),
+    writes: limiter(deps.store, ns('writes'), config.rateLimitWrites, windowMs, userId),
   };
   const run = runner(deps);
   const timer = setInterval(() => [byIp, ...Object.values(byClass)].forEach(sweep), windowMs);

@@ -1,6 +1,7 @@
 import { buildOpenApiDocument } from '../../openapi/build-openapi';
 import type { RouteSpec } from '../routing/route-spec';
 import { chatRoutes } from './chat.routes';
+import { conversationIndexRoutes } from './conversation-index.routes';
 import { conversationRoutes } from './conversations.routes';
 import { docsRoutes } from './docs.routes';
 import { healthRoutes, serviceInfoRoutes } from './health.routes';
@@ -26,6 +27,8 @@ export function allRoutes(): RouteSpec[] {
   };
   routes.push(
     ...chatRoutes(),
+    // Before the conversation routes: `/v1/conversations/search` and `/batch` are not `{id}`s.
+    ...conversationIndexRoutes(),
     ...conversationRoutes(),
     ...messageRoutes(),
     ...userRoutes(),

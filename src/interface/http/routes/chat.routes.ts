@@ -140,6 +140,7 @@ async function withStreamSlot(input: RouteInput, open: () => Promise<StreamingTu
 
 async function streamTurn(input: RouteInput, turn: StreamingTurn): Promise<RouteReply> {
   await relayTurn(input.koa, turn, {
+    pingMs: input.container.resolve<Config>(CONFIG).ssePingIntervalMs,
     completionId: completionId(input),
     createdSeconds: nowSeconds(input),
     logger: input.container.resolve<Logger>(LOGGER),

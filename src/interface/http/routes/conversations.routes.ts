@@ -23,6 +23,7 @@ import {
   Settings,
   Title,
 } from '../schemas/conversation.schemas';
+import { ListFilterQuery } from '../schemas/conversation-index.schemas';
 import { EX, exampleAssistantMessage, exampleBranch, exampleConversation, exampleUserMessage } from '../schemas/examples';
 
 const TAGS = ['Conversations'];
@@ -68,8 +69,12 @@ export function conversationRoutes(): RouteSpec[] {
       operationId: 'listConversations',
       tags: TAGS,
       summary: "List the caller's conversations",
-      description: 'Most recently updated first, paginated (`limit` at most 100).',
-      query: Type.Object(PageQuery, { additionalProperties: false }),
+      description:
+        'Most recently updated first, paginated (`limit` at most 100). Filters: `q` (the title or some message contains it, ' +
+        'literally and ignoring case, as in search), `model`, `date_from`/`date_to` (creation of the conversation; inverted is 422) ' +
+        "and `sort`. Without filters the list is the Edge Function's own; with any of them it comes from the conversation index " +
+        '(Supabase REST on the same tables), with the same item shape.',
+      query: Type.Object({ ...PageQuery, ...ListFilterQuery }, { additionalProperties: false }),
       responses: {
         200: {
           description: 'One page of conversations.',

@@ -98,7 +98,10 @@ export function docsRoutes(getDocument: (version: string) => unknown): RouteSpec
       tags: ['Docs'],
       summary: 'Swagger UI asset',
       description: 'Scripts and styles of the documentation page.',
-      params: Type.Object({ asset: Type.String({ pattern: '^[a-z0-9.-]+$', description: 'File name.' }) }),
+      params: Type.Object(
+        { asset: Type.String({ maxLength: 64, pattern: '^[a-z0-9.-]+$', description: 'File name.' }) },
+        { additionalProperties: false },
+      ),
       responses: { 200: { description: 'The file.', contentType: 'application/octet-stream', example: '...' } },
       errors: ['NOT_FOUND'],
       async handler({ params, koa }) {

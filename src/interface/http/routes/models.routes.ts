@@ -49,9 +49,10 @@ const CatalogMeta = {
 const ModelListSchema = Type.Object({ items: Type.Array(ModelInfoSchema), count: Type.Integer({ minimum: 0 }), ...CatalogMeta });
 
 const ListQueryFields = {
-  mode: Type.Optional(Type.String({ pattern: '^[a-z0-9_]{1,40}$', description: 'Only models of this mode, e.g. `chat`.' })),
+  mode: Type.Optional(Type.String({ maxLength: 40, pattern: '^[a-z0-9_]{1,40}$', description: 'Only models of this mode, e.g. `chat`.' })),
   capability: Type.Optional(
     Type.String({
+      maxLength: 410,
       pattern: '^[a-z0-9_]{1,40}(,[a-z0-9_]{1,40}){0,9}$',
       description: 'Only models with every listed capability (comma-separated), e.g. `vision` or `function_calling,vision`.',
     }),
@@ -62,7 +63,11 @@ const ListQueryFields = {
   order: Type.Optional(Type.Enum(['asc', 'desc'], { default: 'asc', description: 'Sort direction.' })),
 };
 
-const ProviderName = Type.String({ pattern: '^[A-Za-z0-9_.-]{1,64}$', description: 'Provider, e.g. `openai` (case-insensitive).' });
+const ProviderName = Type.String({
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9_.-]{1,64}$',
+  description: 'Provider, e.g. `openai` (case-insensitive).',
+});
 
 interface ListQuery {
   provider?: string;
@@ -146,7 +151,7 @@ export function modelsRoutes(): RouteSpec[] {
       tags: ['Models'],
       summary: "List one provider's models",
       description: `The models of one provider, with the same filters and sorting as \`GET /v1/models\`. A provider the catalogue does not know is 404 (\`details.providers\` lists the known ones). ${CACHE_NOTE}`,
-      params: Type.Object({ provider: ProviderName }),
+      params: Type.Object({ provider: ProviderName }, { additionalProperties: false }),
       query: Type.Object(ListQueryFields, { additionalProperties: false }),
       responses: {
         200: {
@@ -171,9 +176,12 @@ export function modelsRoutes(): RouteSpec[] {
       tags: ['Models'],
       summary: 'One model with pricing, context limits and capabilities',
       description: `Model ids may contain \`/\` and \`.\`: URL-encode the id (\`/v1/models/anthropic%2Fclaude-3-5-sonnet/info\`); the unencoded form is accepted too. An unknown id is 404. ${CACHE_NOTE}`,
-      params: Type.Object({
-        model_id: Type.String({ minLength: 1, maxLength: 256, description: 'The model id, URL-encoded, e.g. `openai%2Fgpt-4o`.' }),
-      }),
+      params: Type.Object(
+        {
+          model_id: Type.String({ minLength: 1, maxLength: 256, description: 'The model id, URL-encoded, e.g. `openai%2Fgpt-4o`.' }),
+        },
+        { additionalProperties: false },
+      ),
       responses: {
         200: {
           description: 'The model.',

@@ -2,6 +2,7 @@ import type { ValidateFunction } from 'ajv';
 import type { TSchema } from 'typebox';
 import { AppError } from '../../../domain/errors/app-error';
 import { createAjv, toFieldErrors, type FieldError } from '../../../support/json-schema';
+import { textRuleViolations } from './text-rule';
 
 // Bodies: no coercion, nothing removed — an unknown field is an error, not silently dropped.
 const bodyAjv = createAjv({ coerceTypes: false, removeAdditional: false, useDefaults: false });
@@ -14,11 +15,12 @@ export interface CompiledValidator {
   (value: unknown): FieldError[];
 }
 
+/** The schema, then the text rule (text-rule.ts) on every string: the one place both are applied. */
 export function compileValidator(schema: TSchema, location: Location): CompiledValidator {
   const validate: ValidateFunction = (location === 'body' ? bodyAjv : textAjv).compile(schema);
   return (value: unknown) => {
-    if (validate(value)) return [];
-    return toFieldErrors(validate.errors).map((f) => ({ ...f, location }));
+    const fields = validate(value) ? [] : toFieldErrors(validate.errors);
+    return [...fields, ...textRuleViolations(value)].map((f) => ({ ...f, location }));
   };
 }
 

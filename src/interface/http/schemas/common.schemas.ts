@@ -7,7 +7,7 @@ import { ERROR_CODES } from '../../../domain/errors/error-codes';
  */
 export const COMPONENT_KEY = 'x-component';
 
-export const Uuid = Type.String({ format: 'uuid', description: 'A UUID.' });
+export const Uuid = Type.String({ format: 'uuid', maxLength: 36, description: 'A UUID.' });
 export const Timestamp = Type.String({ format: 'date-time', description: 'ISO-8601 timestamp with offset.' });
 
 export const PaginationSchema = Type.Object(

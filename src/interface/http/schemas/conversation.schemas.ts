@@ -1,10 +1,12 @@
 import { Type } from 'typebox';
+import { MAX_BYTES_KEYWORD } from '../../../support/json-schema';
 import { PaginationSchema, Timestamp, Uuid } from './common.schemas';
 
 export const TITLE_MAX = 200;
 export const MODEL_ID_MAX = 200;
 export const BRANCH_NAME_MAX = 100;
 export const MESSAGE_CONTENT_MAX = 100_000;
+export const SETTINGS_MAX_BYTES = 16 * 1024;
 
 export const ModelId = Type.String({
   minLength: 1,
@@ -15,9 +17,12 @@ export const ModelId = Type.String({
 
 export const Title = Type.String({ minLength: 1, maxLength: TITLE_MAX, description: 'Trimmed; must not be blank.' });
 
+// TypeBox turns a Record's key schema into `patternProperties: {'^.*$'}`: the key bound must be explicit.
 export const Settings = Type.Record(Type.String({ maxLength: 100 }), Type.Unknown(), {
   maxProperties: 50,
-  description: 'Free-form client settings of the conversation (e.g. temperature).',
+  propertyNames: { maxLength: 100 },
+  [MAX_BYTES_KEYWORD]: SETTINGS_MAX_BYTES,
+  description: `Free-form client settings of the conversation (e.g. temperature): at most 50 keys of up to 100 characters, ${SETTINGS_MAX_BYTES} bytes as JSON.`,
 });
 
 export const ConversationSchema = Type.Object(

@@ -1,5 +1,6 @@
 import { Type, type TSchema } from 'typebox';
 import { MAX_PREFERENCES_BYTES } from '../../../application/user/update-profile.use-case';
+import { MAX_BYTES_KEYWORD } from '../../../support/json-schema';
 import { Timestamp, Uuid } from './common.schemas';
 
 /** `string | null` as one JSON-schema type list, so a bad value gets one clear error, not three. */
@@ -10,6 +11,7 @@ function nullableString(options: { minLength?: number; maxLength: number; patter
 const Preferences = Type.Record(Type.String(), Type.Unknown(), {
   maxProperties: 50,
   propertyNames: { maxLength: 64 },
+  [MAX_BYTES_KEYWORD]: MAX_PREFERENCES_BYTES,
   description: `Free-form client settings (theme, language of replies, ...): at most 50 keys of up to 64 characters, ${MAX_PREFERENCES_BYTES} bytes as JSON. Replaced as a whole on PATCH.`,
 });
 
