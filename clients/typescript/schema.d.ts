@@ -846,6 +846,63 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        ConversationExport: {
+            export: {
+                /** @constant */
+                format: "json";
+                /** @enum {unknown} */
+                branches: "active" | "all";
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 timestamp with offset.
+                 */
+                exported_at: string;
+                /** @description Ids asked for; null when every conversation is exported. */
+                requested: number | null;
+            };
+            /** @description In the order asked (all conversations: oldest first). */
+            conversations: {
+                conversation: components["schemas"]["Conversation"];
+                /** @description `active`: the active branch only; `all`: every branch, in creation order. */
+                branches: {
+                    /**
+                     * Format: uuid
+                     * @description A UUID.
+                     */
+                    id: string;
+                    /**
+                     * Format: uuid
+                     * @description A UUID.
+                     */
+                    conversation_id: string;
+                    /** @description The fork point; null for Main. */
+                    parent_message_id: string | null;
+                    name: string;
+                    /**
+                     * Format: date-time
+                     * @description ISO-8601 timestamp with offset.
+                     */
+                    created_at: string;
+                    is_active: boolean;
+                }[];
+                /** @description `active`: the thread the user sees, oldest first; `all`: every message of every branch, oldest first. */
+                messages: components["schemas"]["Message"][];
+            }[];
+            /** @description Ids that name no conversation of the caller (unknown or another user's alike). */
+            not_found: string[];
+            /** @description Conversations the upstream failed to deliver. */
+            failed: {
+                /**
+                 * Format: uuid
+                 * @description A UUID.
+                 */
+                id: string;
+                /** @enum {unknown} */
+                code: "INVALID_JSON" | "BAD_REQUEST" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_EXPIRED" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "ACCOUNT_NOT_PROVISIONED" | "MODEL_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CONFIRMATION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "UPSTREAM_CONTRACT" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" | "SERVICE_SHUTTING_DOWN";
+                message: string;
+            }[];
+            exported: number;
+        };
         ConversationFull: {
             conversation: components["schemas"]["Conversation"];
             branches: components["schemas"]["BranchWithStats"][];
@@ -1197,6 +1254,7 @@ export type ChatConversationRef = components['schemas']['ChatConversationRef'];
 export type ChatStreamError = components['schemas']['ChatStreamError'];
 export type ConfirmationRequired = components['schemas']['ConfirmationRequired'];
 export type Conversation = components['schemas']['Conversation'];
+export type ConversationExport = components['schemas']['ConversationExport'];
 export type ConversationFull = components['schemas']['ConversationFull'];
 export type ConversationSearchHit = components['schemas']['ConversationSearchHit'];
 export type ConversationStats = components['schemas']['ConversationStats'];
@@ -2546,10 +2604,46 @@ export interface operations {
                      *         {
                      *           "conversation": {
                      *             "id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
-                     *             "title": "Trip planning for Tbilisi"
+                     *             "title": "Trip planning for Tbilisi",
+                     *             "model": "gpt-4o",
+                     *             "active_branch_id": "7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *             "created_at": "2026-01-15T09:30:00.000Z",
+                     *             "updated_at": "2026-01-15T09:31:12.000Z"
                      *           },
-                     *           "branches": [],
-                     *           "messages": []
+                     *           "branches": [
+                     *             {
+                     *               "id": "7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *               "conversation_id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
+                     *               "parent_message_id": null,
+                     *               "name": "Main",
+                     *               "created_at": "2026-01-15T09:30:00.000Z",
+                     *               "is_active": true
+                     *             }
+                     *           ],
+                     *           "messages": [
+                     *             {
+                     *               "id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                     *               "conversation_id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
+                     *               "branch_id": "7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *               "parent_id": null,
+                     *               "role": "user",
+                     *               "content": "Plan a three-day trip to Tbilisi.",
+                     *               "model": "gpt-4o",
+                     *               "tokens_count": null,
+                     *               "created_at": "2026-01-15T09:30:00.000Z"
+                     *             },
+                     *             {
+                     *               "id": "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
+                     *               "conversation_id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
+                     *               "branch_id": "7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *               "parent_id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                     *               "role": "assistant",
+                     *               "content": "Day 1: the Old Town and Narikala fortress...",
+                     *               "model": "gpt-4o",
+                     *               "tokens_count": 412,
+                     *               "created_at": "2026-01-15T09:31:12.000Z"
+                     *             }
+                     *           ]
                      *         }
                      *       ],
                      *       "not_found": [
@@ -2559,7 +2653,7 @@ export interface operations {
                      *       "exported": 1
                      *     }
                      */
-                    "application/json": unknown;
+                    "application/json": components["schemas"]["ConversationExport"];
                     /**
                      * @example {"type":"export","format":"ndjson","branches":"active"}
                      *     {"type":"end","exported":0}

@@ -12,7 +12,9 @@ import {
   BatchUpdateBody,
   BatchUpdateResultSchema,
   ConfirmationRequiredSchema,
+  ConversationExportSchema,
   exampleBatchUpdate,
+  exampleConversationExport,
   exampleConfirmationRequired,
   exampleSearchResult,
   ExportBody,
@@ -24,14 +26,6 @@ import { userActivityRoutes } from './user-activity.routes';
 
 const TAGS = ['Conversations'];
 const UPSTREAM = ['UPSTREAM_ERROR', 'UPSTREAM_CONTRACT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'] as const;
-
-const EXPORT_JSON_EXAMPLE = {
-  export: { format: 'json', branches: 'active', exported_at: EX.updated, requested: 2 },
-  conversations: [{ conversation: { id: EX.conversationId, title: 'Trip planning for Tbilisi' }, branches: [], messages: [] }],
-  not_found: ['9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d'],
-  failed: [],
-  exported: 1,
-};
 
 const EXPORT_MARKDOWN_EXAMPLE = [
   '# Conversation export',
@@ -182,7 +176,8 @@ export function conversationIndexRoutes(): RouteSpec[] {
           description: 'The export file.',
           contentType: 'application/json',
           envelope: false,
-          example: EXPORT_JSON_EXAMPLE,
+          schema: ConversationExportSchema,
+          example: exampleConversationExport,
           headers: {
             'Content-Disposition': {
               description: 'attachment; filename="conversations-<UTC timestamp>.<json|ndjson|md>"',
