@@ -1,9 +1,19 @@
-// Showing search results with the matched text highlighted, without ever building HTML from raw text.
+// Searching, and showing the matched text highlighted without ever building HTML from raw text.
+import type { ConversationSearchHit, Highlight, Pagination } from '../../clients/typescript';
+import type { Gateway } from './gateway-api';
 
-/** `[start, end)` in UTF-16 code units: JavaScript string indices. */
-export interface Highlight {
-  start: number;
-  end: number;
+export interface SearchPage {
+  items: ConversationSearchHit[];
+  pagination: Pagination;
+  /** The term as searched (trimmed). */
+  query: string;
+  /** More matched than one search ranks: only the newest were considered. Suggest a longer term. */
+  truncated: boolean;
+}
+
+/** Conversations whose title or messages contain `q` (literal, case-insensitive), best first. */
+export function searchConversations(gateway: Gateway, q: string, page = 1): Promise<SearchPage> {
+  return gateway.call<SearchPage>('GET', `/v1/conversations/search?${new URLSearchParams({ q, page: String(page) })}`);
 }
 
 export interface Segment {
@@ -11,7 +21,10 @@ export interface Segment {
   highlighted: boolean;
 }
 
-/** The text cut at the highlights (sorted, clamped, overlaps merged): render highlighted segments as <mark>. */
+/**
+ * The text cut at the highlights — `[start, end)` in UTF-16 code units, i.e. JavaScript string indices —
+ * sorted, clamped and merged: render highlighted segments as <mark>.
+ */
 export function highlightSegments(text: string, highlights: readonly Highlight[]): Segment[] {
   const ranges = highlights
     .map((h) => ({ start: Math.max(0, Math.min(h.start, text.length)), end: Math.max(0, Math.min(h.end, text.length)) }))

@@ -16,7 +16,9 @@ import { chatWithSdk, createGatewayOpenAI } from '../../docs/examples/openai-sdk
 import { allConversations, conversationsPage } from '../../docs/examples/pagination';
 import { regenerate, regenerateStreamed } from '../../docs/examples/regenerate';
 import { branchShowing, showAlternative, visibleThread } from '../../docs/examples/render-branches';
-import { highlightHtml, highlightSegments } from '../../docs/examples/search-highlights';
+import { highlightHtml, highlightSegments, searchConversations } from '../../docs/examples/search-highlights';
+import { fetchExport, saveFile } from '../../docs/examples/export-download';
+import { deleteConversations } from '../../docs/examples/batch-delete';
 import { sseData, streamChat } from '../../docs/examples/stream-chat';
 import { createApi, renameConversation } from '../../docs/examples/typed-client';
 import type { ConversationFull } from '../../clients/typescript';
@@ -409,6 +411,79 @@ describe('integration guide (docs/integration-guide.md) and its examples', () =>
         const priced = { ...catalogue.items[0]!, pricing: { input_per_1m: 2.5, output_per_1m: 10, currency: 'USD' as const } };
         expect(priceLabel(priced)).to.equal('$2.50 in / $10.00 out per 1M tokens');
         expect(priceLabel({ ...priced, pricing: { ...priced.pricing, input_per_1m: null } })).to.equal('price unknown');
+      });
+    });
+
+    describe('search-highlights.ts', () => {
+      it('searches and highlights the title and the snippets, escaped', async () => {
+        const gateway = createGateway(app.url, new FakeSupabaseAuth(newUser()));
+        const created = await gateway.call<{ id: string }>('POST', '/v1/conversations', { title: 'Trip to Tbilisi' });
+        await streamChat(gateway, { message: 'Where to eat in <b>Tbilisi</b>?', conversation_id: created.id });
+        await gateway.call('POST', '/v1/conversations', { title: 'Something else' });
+
+        const page = await searchConversations(gateway, 'tbilisi');
+        expect(page.items.map((h) => h.id)).to.deep.equal([created.id]);
+        const hit = page.items[0]!;
+        expect(highlightSegments(hit.title ?? '', hit.title_highlights)).to.deep.equal([
+          { text: 'Trip to ', highlighted: false },
+          { text: 'Tbilisi', highlighted: true },
+        ]);
+        const html = hit.matches.map((m) => highlightHtml(m.snippet, m.highlights));
+        expect(html).to.include('Where to eat in &lt;b&gt;<mark>Tbilisi</mark>&lt;/b&gt;?');
+        expect(html.join('')).to.not.contain('<b>');
+      });
+    });
+
+    describe('export-download.ts', () => {
+      it('downloads a Markdown export under the name the gateway gives it, and hands it to the page', async () => {
+        const gateway = createGateway(app.url, new FakeSupabaseAuth(newUser()));
+        const created = await gateway.call<{ id: string }>('POST', '/v1/conversations', { title: 'Exported chat' });
+        await streamChat(gateway, { message: 'Keep this', conversation_id: created.id });
+
+        const file = await fetchExport(gateway, { ids: [created.id], format: 'markdown' });
+        expect(file.filename).to.match(/^conversations-[0-9-]+\.md$/);
+        const text = await file.blob.text();
+        expect(text).to.contain('## Exported chat').and.contain('Echo: Keep this');
+
+        const clicked: { href: string; download: string }[] = [];
+        const page = {
+          createElement: () => ({
+            href: '',
+            download: '',
+            click() {
+              clicked.push({ href: this.href, download: this.download });
+            },
+          }),
+        };
+        saveFile(file, page);
+        expect(clicked).to.have.length(1);
+        expect(clicked[0]?.href).to.match(/^blob:/);
+        expect(clicked[0]?.download).to.equal(file.filename);
+
+        const json = await fetchExport(gateway, { format: 'json' });
+        expect(json.filename).to.match(/\.json$/);
+        expect(JSON.parse(await json.blob.text())).to.include({ exported: 1 });
+      });
+    });
+
+    describe('batch-delete.ts', () => {
+      it('deletes nothing until the user confirms the preview, then deletes', async () => {
+        const gateway = createGateway(app.url, new FakeSupabaseAuth(newUser()));
+        const ids: string[] = [];
+        for (const title of ['First', 'Second']) ids.push((await gateway.call<{ id: string }>('POST', '/v1/conversations', { title })).id);
+
+        expect(await deleteConversations(gateway, ids, async () => false)).to.equal(null);
+        expect((await conversationsPage(gateway, 1)).pagination.total).to.equal(2);
+
+        const previews: string[][] = [];
+        const result = await deleteConversations(gateway, ids, async (preview) => {
+          previews.push(preview.conversations.map((c) => c.title ?? ''));
+          return true;
+        });
+        expect(previews).to.have.length(1);
+        expect(previews[0]).to.have.members(['First', 'Second']);
+        expect(result).to.include({ deleted: 2, not_found: 0 });
+        expect((await conversationsPage(gateway, 1)).pagination.total).to.equal(0);
       });
     });
 
