@@ -1,0 +1,170 @@
+/**
+ * `npm run bench`: what the gateway adds to a chat, against direct calls and bare Node servers.
+ * Everything runs on 127.0.0.1: lean fakes of LiteLLM and of the Edge Function + Supabase REST (two
+ * helper processes), the gateway's production build (`NODE_ENV=production node dist/src/main.js`),
+ * the bare references and the load generators. Writes bench/results/latest.json and prints a table.
+ *
+ *   BENCH_ONLY=overhead,concurrency,relay,cached   run some scenarios only
+ *   BENCH_REDIS_URL=redis://127.0.0.1:6379         give the gateway a Redis (cache, limits, stream slots)
+ *   BENCH_CPU_PROF=1                               write a V8 CPU profile of the gateway to bench/results/
+ *   BENCH_HEAP_SNAPSHOT=1                          write a heap snapshot of the gateway at 1,000 open streams
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { FakeUpstreamProcesses } from './fakes/fake-upstream-processes';
+import { benchAgent } from './load/sse-client';
+import type { BenchContext } from './scenarios/bench-context';
+import { cachedReadsScenario } from './scenarios/cached-reads.scenario';
+import { concurrencyScenario } from './scenarios/concurrency.scenario';
+import { overheadScenario } from './scenarios/overhead.scenario';
+import { relayScenario } from './scenarios/relay.scenario';
+import { startGateway, type GatewayProcess } from './support/gateway-process';
+import { openFileLimit } from './support/proc';
+import { markdownTable, type Figure } from './support/report';
+import { benchSecret, benchUsers } from './support/tokens';
+
+const ROOT = path.resolve(__dirname, '../..');
+const RESULTS = path.join(ROOT, 'bench/results');
+const SCENARIOS = ['overhead', 'concurrency', 'relay', 'cached'] as const;
+const USERS = 1000;
+/** Sockets per upstream: the 1,000 concurrent streams each hold one to LiteLLM (the default, 100, would queue them). */
+const POOL_SIZE = 1100;
+
+function progress(message: string): void {
+  process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function selected(): Set<string> {
+  const only = process.env.BENCH_ONLY?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (!only || only.length === 0) return new Set(SCENARIOS);
+  const unknown = only.filter((s) => !(SCENARIOS as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new Error(`BENCH_ONLY: unknown scenario ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`);
+  return new Set(only);
+}
+
+function machine(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    cores: cpus.length,
+    cpu_model: cpus[0]?.model ?? 'unknown',
+    memory_gb: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    open_files_limit: openFileLimit(),
+    load_average_at_start: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+}
+
+async function main(): Promise<void> {
+  const wanted = selected();
+  const host = machine();
+  progress(`machine: ${host.cores} cores (${host.cpu_model}), Node ${host.node}, open files limit ${host.open_files_limit}`);
+  const busy = (): boolean => (os.loadavg()[0] ?? 0) > os.cpus().length * 0.75;
+  if (busy()) {
+    progress(`warning: the machine is busy (load average ${os.loadavg()[0]?.toFixed(1)} on ${host.cores} cores): timings will be inflated`);
+  }
+  if (wanted.has('concurrency') && Number(host.open_files_limit) < 4096) {
+    progress('warning: the open files limit is below 4096; 1,000 streams need ~2,000 sockets here (raise it with ulimit -n)');
+  }
+
+  const fakes = await FakeUpstreamProcesses.start();
+  const agent = benchAgent();
+  let gateway: GatewayProcess | undefined;
+  const killGateway = (): void => {
+    gateway?.child.kill('SIGKILL');
+  };
+  process.once('exit', killGateway);
+  try {
+    const secret = benchSecret();
+    const users = benchUsers(USERS, secret, fakes.info.supabase);
+    const redisUrl = process.env.BENCH_REDIS_URL;
+    const settings: Record<string, string> = {
+      SUPABASE_URL: fakes.info.supabase,
+      SUPABASE_ANON_KEY: 'bench-anon-key',
+      EDGE_FUNCTION_URL: fakes.info.edgeFunction,
+      LITELLM_URL: fakes.info.litellm,
+      LITELLM_MASTER_KEY: 'sk-bench-master-key',
+      JWT_SECRET_KEY: secret,
+      JWT_ALLOWED_ALGORITHMS: 'HS256',
+      ENABLE_METRICS: 'true',
+      LOG_LEVEL: 'info',
+      CONNECTION_POOL_SIZE: String(POOL_SIZE),
+      RATE_LIMIT_ANONYMOUS: '1000000',
+      RATE_LIMIT_CHAT: '1000000',
+      RATE_LIMIT_READS: '1000000',
+      RATE_LIMIT_WRITES: '1000000',
+      MAX_STREAMS_PER_USER: '1000',
+      ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${process.pid}` } : {}),
+    };
+    const logFile = path.join(RESULTS, 'gateway.log');
+    mkdirSync(RESULTS, { recursive: true });
+    gateway = await startGateway({
+      root: ROOT,
+      settings,
+      logFile,
+      ...(process.env.BENCH_CPU_PROF ? { cpuProfileDir: RESULTS } : {}),
+      ...(process.env.BENCH_HEAP_SNAPSHOT ? { heapSnapshotDir: RESULTS } : {}),
+    });
+    progress(`gateway (production build) pid ${gateway.pid} on ${gateway.baseUrl}; logs in ${path.relative(ROOT, logFile)}`);
+
+    const ctx: BenchContext = { root: ROOT, resultsDir: RESULTS, fakes, gateway, users, agent, progress };
+    const figures: Figure[] = [];
+    const details: Record<string, unknown> = {};
+    const started = Date.now();
+    if (wanted.has('overhead')) {
+      const r = await overheadScenario(ctx);
+      figures.push(...r.figures);
+      details.overhead = r.detail;
+    }
+    if (wanted.has('concurrency')) {
+      for (const n of [100, 1000]) {
+        const r = await concurrencyScenario(ctx, n);
+        figures.push(...r.figures);
+        details[`concurrency_${n}`] = r.detail;
+      }
+    }
+    if (wanted.has('relay')) {
+      const r = await relayScenario(ctx);
+      figures.push(...r.figures);
+      details.relay = r.detail;
+    }
+    if (wanted.has('cached')) {
+      const r = await cachedReadsScenario(ctx);
+      figures.push(...r.figures);
+      details.cached_reads = r.detail;
+    }
+    await gateway.stop();
+
+    const table = markdownTable(figures);
+    const result = {
+      machine: { ...host, load_average_at_end: os.loadavg().map((l) => Math.round(l * 100) / 100) },
+      gateway: {
+        build: 'dist/src/main.js, NODE_ENV=production',
+        // The secret and the keys are this run's own and worthless; they are still not written down.
+        settings: Object.fromEntries(Object.entries(settings).filter(([k]) => !/KEY|SECRET|REDIS_URL/.test(k))),
+        redis: Boolean(redisUrl),
+      },
+      duration_seconds: Math.round((Date.now() - started) / 1000),
+      figures,
+      scenarios: details,
+    };
+    const file = wanted.size === SCENARIOS.length ? 'latest.json' : `partial-${[...wanted].join('-')}.json`;
+    writeFileSync(path.join(RESULTS, file), `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`\nBenchmark ${host.date} — ${host.cores} × ${host.cpu_model}, Node ${host.node}\n\n${table}\n\n`);
+    progress(`wrote ${path.relative(ROOT, path.join(RESULTS, file))}`);
+  } finally {
+    agent.destroy();
+    await gateway?.stop();
+    await fakes.stop();
+    process.off('exit', killGateway);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
