@@ -45,7 +45,33 @@ function selected(): Set<string> {
   return new Set(only);
 }
 
-function machine(): Record<string, unknown> {
+/**
+ * A fixed bit of CPU work (serialise and parse a small object), in microseconds per round: the
+ * same figure on two runs says the machine was as fast; a shared or throttled machine shows here.
+ */
+function calibrationUs(): number {
+  const value = { id: 'chatcmpl-1', model: 'bench/model-a', choices: [{ index: 0, delta: { content: 'tok ' } }], n: 12 };
+  const rounds = 50_000;
+  const started = process.hrtime.bigint();
+  let size = 0;
+  for (let i = 0; i < rounds; i += 1) size += (JSON.parse(JSON.stringify(value)) as { n: number }).n;
+  if (size !== rounds * 12) throw new Error('calibration went wrong');
+  return Math.round((Number(process.hrtime.bigint() - started) / 1000 / rounds) * 100) / 100;
+}
+
+interface Machine {
+  date: string;
+  cores: number;
+  cpu_model: string;
+  memory_gb: number;
+  os: string;
+  node: string;
+  open_files_limit: number;
+  load_average_at_start: number[];
+  calibration_us_per_json_round_trip: number;
+}
+
+function machine(): Machine {
   const cpus = os.cpus();
   return {
     date: new Date().toISOString(),
@@ -56,13 +82,17 @@ function machine(): Record<string, unknown> {
     node: process.version,
     open_files_limit: openFileLimit(),
     load_average_at_start: os.loadavg().map((l) => Math.round(l * 100) / 100),
+    calibration_us_per_json_round_trip: calibrationUs(),
   };
 }
 
 async function main(): Promise<void> {
   const wanted = selected();
   const host = machine();
-  progress(`machine: ${host.cores} cores (${host.cpu_model}), Node ${host.node}, open files limit ${host.open_files_limit}`);
+  progress(
+    `machine: ${host.cores} cores (${host.cpu_model}), Node ${host.node}, open files limit ${host.open_files_limit}, ` +
+      `calibration ${host.calibration_us_per_json_round_trip} us per JSON round trip, load average ${os.loadavg()[0]?.toFixed(1)}`,
+  );
   const busy = (): boolean => (os.loadavg()[0] ?? 0) > os.cpus().length * 0.75;
   if (busy()) {
     progress(`warning: the machine is busy (load average ${os.loadavg()[0]?.toFixed(1)} on ${host.cores} cores): timings will be inflated`);
@@ -154,7 +184,10 @@ async function main(): Promise<void> {
     };
     const file = wanted.size === SCENARIOS.length ? 'latest.json' : `partial-${[...wanted].join('-')}.json`;
     writeFileSync(path.join(RESULTS, file), `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write(`\nBenchmark ${host.date} — ${host.cores} × ${host.cpu_model}, Node ${host.node}\n\n${table}\n\n`);
+    process.stdout.write(
+      `\nBenchmark ${host.date}: ${host.cores} x ${host.cpu_model}, Node ${host.node}, ` +
+        `calibration ${host.calibration_us_per_json_round_trip} us, load average ${host.load_average_at_start[0]} at start\n\n${table}\n\n`,
+    );
     progress(`wrote ${path.relative(ROOT, path.join(RESULTS, file))}`);
   } finally {
     agent.destroy();

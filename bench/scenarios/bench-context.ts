@@ -122,3 +122,15 @@ export function ttftMs(result: StreamResult): number | undefined {
 export function defined<T>(values: (T | undefined)[]): T[] {
   return values.filter((v): v is T => v !== undefined);
 }
+
+/** Upstream calls per request, by upstream and operation (averaged over the requests given). */
+export function callsPerRequest(records: Map<string, CallRecord[]>, requestIds: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const id of requestIds) {
+    for (const r of records.get(id) ?? []) {
+      const key = `${r.upstream} ${r.operation}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+  }
+  return Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Math.round((v / Math.max(1, requestIds.length)) * 100) / 100]));
+}

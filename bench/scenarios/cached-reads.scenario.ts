@@ -4,6 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CannonRun } from '../load/autocannon-main';
 import { RpcChild } from '../support/child-rpc';
+import { CpuMeter } from '../support/proc';
+import { round } from '../support/stats';
 import { figure, type Figure } from '../support/report';
 import type { BenchContext } from './bench-context';
 
@@ -54,21 +56,39 @@ export async function cachedReadsScenario(
   const bare = await RpcChild.start<{ url: string }>(path.join(__dirname, '../reference/reference-main.js'), ['static', file, first.type]);
   const cannon = await RpcChild.start(path.join(__dirname, '../load/autocannon-main.js'));
   try {
-    const run = (target: string, duration: number, headers?: Record<string, string>) =>
-      cannon.call<CannonResult>('run', { url: target, connections: CONNECTIONS, durationSeconds: duration, headers } satisfies CannonRun);
+    const run = async (target: string, pid: number, duration: number, headers?: Record<string, string>) => {
+      const cpu = new CpuMeter([pid, cannon.pid]);
+      const started = Date.now();
+      const r = await cannon.call<CannonResult>('run', {
+        url: target,
+        connections: CONNECTIONS,
+        durationSeconds: duration,
+        headers,
+      } satisfies CannonRun);
+      const [server, load] = cpu.read();
+      const elapsed = (Date.now() - started) / 1000;
+      return {
+        ...r,
+        serverCpuUsPerRequest: round(((server ?? Number.NaN) * elapsed * 1e6) / Math.max(1, r.total)),
+        cpuShare: { server: round(server ?? Number.NaN), autocannon: round(load ?? Number.NaN) },
+      };
+    };
     const auth = { Authorization: `Bearer ${user.token}` };
 
     ctx.progress(`${SCENARIO}: gateway GET /v1/models, ${CONNECTIONS} connections, ${seconds} s`);
-    await run(url, warmupSeconds, auth);
-    const gateway = await run(url, seconds, auth);
+    await run(url, ctx.gateway.pid, warmupSeconds, auth);
+    const gateway = await run(url, ctx.gateway.pid, seconds, auth);
     ctx.progress(`${SCENARIO}: bare server with the same ${first.body.length} bytes, ${seconds} s`);
-    await run(bare.info.url, warmupSeconds);
-    const reference = await run(bare.info.url, seconds);
+    await run(bare.info.url, bare.pid, warmupSeconds);
+    const reference = await run(bare.info.url, bare.pid, seconds);
 
     const figures = [
       figure(SCENARIO, 'requests per second', 'req/s', gateway.rps, {
         reference: { name: 'bare server', value: reference.rps },
         target: { text: '>= 30% of bare', met: gateway.rps >= 0.3 * reference.rps },
+      }),
+      figure(SCENARIO, 'CPU per request', 'us', gateway.serverCpuUsPerRequest, {
+        reference: { name: 'bare server', value: reference.serverCpuUsPerRequest },
       }),
       figure(SCENARIO, 'latency p99', 'ms', gateway.latencyP99Ms, { reference: { name: 'bare server', value: reference.latencyP99Ms } }),
       figure(SCENARIO, 'errors and non-2xx', '', gateway.errors + gateway.non2xx, {

@@ -5,6 +5,7 @@ import { figure, type Figure } from '../support/report';
 import { round, summarize } from '../support/stats';
 import {
   byRequestId,
+  callsPerRequest,
   clientHopMs,
   collectRecords,
   configureStreams,
@@ -108,7 +109,7 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
     figure(label, 'peak RSS', 'MB', peak.rssKb / 1024, { reference: { name: 'idle', value: idleRssKb / 1024 } }),
     figure(label, 'RSS per open stream', 'KB', perStreamKb, n === 1000 ? { target: { text: '<= 64 KB', met: perStreamKb <= 64 } } : {}),
     figure(label, 'event-loop delay p99', 'ms', eventLoop.p99Ms),
-    figure(label, 'gateway CPU', '% of a core', (gatewayCpu ?? Number.NaN) * 100),
+    figure(label, 'gateway CPU per stream', 'ms', ((gatewayCpu ?? Number.NaN) * elapsedMs) / n),
   ];
   return {
     figures,
@@ -129,6 +130,10 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
         between_upstream_calls: round(summarize(splits.map((s) => s.betweenCallsMs)).p50),
         relay_of_first_token: round(summarize(splits.map((s) => s.relayMs)).p50),
       },
+      upstream_calls_per_chat: callsPerRequest(
+        records,
+        results.map((r) => r.requestId),
+      ),
       max_open_streams: open.max,
       rss_idle_kb: idleRssKb,
       rss_peak_kb: peak.rssKb,

@@ -4,6 +4,7 @@ import { figure, type Figure } from '../support/report';
 import { round, summarize } from '../support/stats';
 import {
   byRequestId,
+  callsPerRequest,
   clientHopMs,
   collectRecords,
   configureStreams,
@@ -86,6 +87,7 @@ export async function overheadScenario(ctx: BenchContext, chats = 500, warmup = 
     figure(SCENARIO, 'of which upstream round trips p99', 'ms', upstream.p99),
     figure(SCENARIO, 'of which inside the gateway p50', 'ms', internal.p50),
     figure(SCENARIO, 'of which inside the gateway p99', 'ms', internal.p99),
+    figure(SCENARIO, 'gateway CPU per chat', 'ms', cpuMsPerChat[0] ?? Number.NaN),
     figure(SCENARIO, 'failed chats', '', failures),
   ];
   return {
@@ -100,6 +102,10 @@ export async function overheadScenario(ctx: BenchContext, chats = 500, warmup = 
       upstream_at_fakes_ms: upstream,
       gateway_internal_ms: internal,
       upstream_calls_before_first_token: calls,
+      upstream_calls_per_chat: callsPerRequest(
+        records,
+        pairs.map((p) => p.gateway.requestId),
+      ),
       gateway_side_p50_ms: {
         before_first_upstream_call: stage((s) => s.beforeUpstreamMs),
         between_upstream_calls: stage((s) => s.betweenCallsMs),

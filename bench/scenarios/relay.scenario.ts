@@ -9,10 +9,12 @@ import { collectRecords, configureStreams, directChat, gatewayChat, type BenchCo
 
 const SCENARIO = '3. relay throughput';
 const STREAMS = 50;
-const TOKENS = 1000;
+const TOKENS = 2000;
 
 interface Throughput {
   tokensPerSecond: number;
+  /** CPU time of the relaying process per token received by the clients. */
+  serverCpuUsPerToken: number;
   bytesPerSecond: number;
   streams: number;
   failed: number;
@@ -48,6 +50,7 @@ async function run(
   const [server, llm, platform, client] = cpu.read();
   return {
     tokensPerSecond: tokens / elapsed,
+    serverCpuUsPerToken: round(((server ?? Number.NaN) * elapsed * 1e6) / Math.max(1, tokens)),
     bytesPerSecond: bytes / elapsed,
     streams,
     failed,
@@ -86,6 +89,9 @@ export async function relayScenario(ctx: BenchContext, seconds = 6, warmupSecond
       figure(SCENARIO, 'tokens relayed per second', 'tok/s', measured.tokensPerSecond, {
         reference: { name: 'bare pass-through', value: reference.tokensPerSecond },
         target: { text: '>= 50% of bare', met: measured.tokensPerSecond >= 0.5 * reference.tokensPerSecond },
+      }),
+      figure(SCENARIO, 'CPU per relayed token', 'us', measured.serverCpuUsPerToken, {
+        reference: { name: 'bare pass-through', value: reference.serverCpuUsPerToken },
       }),
       figure(SCENARIO, 'client bytes per second', 'MB/s', measured.bytesPerSecond / 1e6, {
         reference: { name: 'bare pass-through', value: reference.bytesPerSecond / 1e6 },
