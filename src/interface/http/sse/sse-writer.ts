@@ -47,7 +47,10 @@ export class SseWriter {
     return this.closed || this.res.destroyed;
   }
 
-  /** Sends the status line and headers (once); headers already set on the response are kept. */
+  /**
+   * Fixes the status line and headers (once), which leave with the first write: one packet with
+   * the first event instead of two. Headers already set on the response are kept.
+   */
   commit(headers: Record<string, string> = {}): void {
     if (this.committed) return;
     this.committed = true;
@@ -58,7 +61,6 @@ export class SseWriter {
     this.res.setHeader('Connection', 'keep-alive');
     this.res.setHeader('X-Accel-Buffering', 'no');
     this.res.removeHeader('Content-Length');
-    this.res.flushHeaders();
   }
 
   /** One `data:` event with an already serialised payload. */
