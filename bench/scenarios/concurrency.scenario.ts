@@ -1,6 +1,6 @@
 import { OpenStreams, streamChat, warmSockets, type StreamResult } from '../load/sse-client';
 import { CpuMeter, RssSampler, rssKb } from '../support/proc';
-import { EventLoopWindow } from '../support/prometheus';
+import { GatewayWatch } from '../support/prometheus';
 import { figure, type Figure } from '../support/report';
 import { round, summarize } from '../support/stats';
 import {
@@ -43,7 +43,7 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
   ctx.progress(`${label}: ${n} streams through the gateway`);
   await warmSockets(ctx.agent, new URL('/health/live', ctx.gateway.baseUrl), n);
   const open = new OpenStreams();
-  const lag = await EventLoopWindow.open(ctx.gateway.baseUrl);
+  const watch = await GatewayWatch.start(ctx.gateway.baseUrl);
   if (n === 1000 && ctx.gateway.heapSnapshot()) {
     ctx.progress(`${label}: heap snapshot of the idle gateway`);
     // Writing it stops the gateway for a while; a request answered means it is done.
@@ -70,7 +70,9 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
   const elapsedMs = Date.now() - started;
   sampler.stop();
   const [gatewayCpu, llmCpu, platformCpu, clientCpu] = cpu.read();
-  const eventLoop = await lag.closeMs();
+  const seen = await watch.stop();
+  const eventLoop = { p99Ms: seen.lagP99Ms, maxMs: seen.lagMaxMs };
+  const mb = (bytes: number | undefined) => round((bytes ?? Number.NaN) / 2 ** 20);
   const records = byRequestId(await collectRecords(ctx));
 
   const bad = failed(results);
@@ -138,6 +140,18 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
       rss_idle_kb: idleRssKb,
       rss_peak_kb: peak.rssKb,
       rss_samples: sampler.samples.length,
+      gateway_memory_idle_mb: {
+        rss: mb(watch.idle?.rssBytes),
+        heap_total: mb(watch.idle?.heapTotalBytes),
+        heap_used: mb(watch.idle?.heapUsedBytes),
+        external: mb(watch.idle?.externalBytes),
+      },
+      gateway_memory_at_peak_heap_mb: {
+        rss: mb(seen.peakHeap?.rssBytes),
+        heap_total: mb(seen.peakHeap?.heapTotalBytes),
+        heap_used: mb(seen.peakHeap?.heapUsedBytes),
+        external: mb(seen.peakHeap?.externalBytes),
+      },
       rss_per_open_stream_kb: round(perStreamKb),
       event_loop_delay_ms: { p99: round(eventLoop.p99Ms), max: round(eventLoop.maxMs) },
       cpu_share_of_one_core: {
@@ -148,7 +162,7 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
       },
       method:
         'RSS per open stream = (peak RSS during the run - RSS just before it) / most streams open at once (client side). ' +
-        'Event-loop delay p99 = prom-client nodejs_eventloop_lag_p99_seconds, reset by a scrape just before the run. ' +
+        'Event-loop delay p99 = the highest prom-client nodejs_eventloop_lag_p99_seconds of the 0.5 s windows of the run (each scrape resets it). ' +
         'Internal overhead = gateway TTFT - upstream time at the fakes - fake LiteLLM service time - p50 client hop of the direct run at the same concurrency.',
     },
   };

@@ -1,6 +1,7 @@
 /**
  * The top frames of a V8 CPU profile (`node --cpu-prof`, e.g. `BENCH_CPU_PROF=1 npm run bench`):
- *   node dist/bench/tools/cpu-profile-top.js bench/results/<file>.cpuprofile [count]
+ *   node dist/bench/tools/cpu-profile-top.js bench/results/<file>.cpuprofile [count] [--from <s>] [--to <s>]
+ * (--from/--to: only the samples of that window, in seconds from the start: leave out start-up.)
  * Self time per function, and total time per package or source file, so the cost centres of the
  * gateway under load can be read without a browser.
  */
@@ -33,14 +34,28 @@ function where(url: string): string {
 }
 
 function main(): void {
-  const [file, countArg] = process.argv.slice(2);
-  if (!file) throw new Error('usage: cpu-profile-top <file.cpuprofile> [count]');
+  const args = process.argv.slice(2);
+  const option = (name: string): number | undefined => {
+    const i = args.indexOf(name);
+    return i >= 0 ? Number(args[i + 1]) : undefined;
+  };
+  const [file, countArg] = args.filter((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+  if (!file) throw new Error('usage: cpu-profile-top <file.cpuprofile> [count] [--from <s>] [--to <s>]');
   const count = Number(countArg ?? 30);
+  const fromUs = (option('--from') ?? 0) * 1e6;
+  const toUs = (option('--to') ?? Number.POSITIVE_INFINITY) * 1e6;
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-  const total = profile.endTime - profile.startTime;
+  let at = 0;
+  let total = 0;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at < fromUs || at > toUs) return;
+    total += delta;
+    selfUs.set(id, (selfUs.get(id) ?? 0) + delta);
+  });
 
   const byFunction = new Map<string, number>();
   const byPlace = new Map<string, number>();
@@ -68,7 +83,9 @@ function main(): void {
   }
   const top = (m: Map<string, number>) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, count);
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
-  console.log(`profile: ${(total / 1e6).toFixed(1)} s, ${profile.samples.length} samples\n\nself time by function:`);
+  console.log(
+    `profile: ${(total / 1e6).toFixed(1)} s of ${((profile.endTime - profile.startTime) / 1e6).toFixed(1)} s\n\nself time by function:`,
+  );
   for (const [name, us] of top(byFunction)) console.log(`${pct(us)}  ${name}`);
   console.log('\ninclusive time by function (JavaScript frames):');
   for (const [name, us] of top(inclusive)) console.log(`${pct(us)}  ${name}`);
