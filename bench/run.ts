@@ -5,6 +5,7 @@
  * the bare references and the load generators. Writes bench/results/latest.json and prints a table.
  *
  *   BENCH_ONLY=overhead,concurrency,relay,cached   run some scenarios only
+ *   BENCH_STREAMS=100,1000                         the concurrency levels of scenario 2
  *   BENCH_REDIS_URL=redis://127.0.0.1:6379         give the gateway a Redis (cache, limits, stream slots)
  *   BENCH_CPU_PROF=1                               write a V8 CPU profile of the gateway to bench/results/
  *   BENCH_HEAP_SNAPSHOT=1                          write a heap snapshot of the gateway at 1,000 open streams
@@ -155,7 +156,9 @@ async function main(): Promise<void> {
       details.overhead = r.detail;
     }
     if (wanted.has('concurrency')) {
-      for (const n of [100, 1000]) {
+      for (const n of (process.env.BENCH_STREAMS ?? '100,1000').split(',').map(Number)) {
+        if (!Number.isInteger(n) || n < 1 || n > USERS)
+          throw new Error(`BENCH_STREAMS: ${n} is not a number of streams from 1 to ${USERS}`);
         const r = await concurrencyScenario(ctx, n);
         figures.push(...r.figures);
         details[`concurrency_${n}`] = r.detail;

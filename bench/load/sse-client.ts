@@ -22,7 +22,7 @@ export interface StreamResult {
   error?: string;
 }
 
-/** Streams open right now and the most seen at once (headers received, end not yet). */
+/** Streams open right now and the most seen at once (request sent, response not over). */
 export class OpenStreams {
   open = 0;
   max = 0;
@@ -60,7 +60,6 @@ export function streamChat(agent: http.Agent, request: StreamRequest, openStream
       endUs: 0,
     };
     let settled = false;
-    let counted = false;
     const finish = (error?: string): void => {
       if (settled) return;
       settled = true;
@@ -69,7 +68,7 @@ export function streamChat(agent: http.Agent, request: StreamRequest, openStream
         result.ok = false;
         result.error = error;
       }
-      if (counted) openStreams?.closed();
+      openStreams?.closed();
       resolve(result);
     };
 
@@ -96,8 +95,6 @@ export function streamChat(agent: http.Agent, request: StreamRequest, openStream
           res.on('error', (err) => finish(err.message));
           return;
         }
-        counted = true;
-        openStreams?.opened();
         let pending = '';
         let done = false;
         let failed: string | undefined;
@@ -136,6 +133,7 @@ export function streamChat(agent: http.Agent, request: StreamRequest, openStream
       },
     );
     req.on('error', (err) => finish(err.message));
+    openStreams?.opened();
     result.sentUs = nowUs();
     req.end(request.body);
   });

@@ -1,4 +1,5 @@
-import { OpenStreams, streamChat, warmSockets, type StreamResult } from '../load/sse-client';
+import { OpenStreams, streamChat, warmSockets, type StreamRequest, type StreamResult } from '../load/sse-client';
+import { nowUs, sleep } from '../support/clock';
 import { CpuMeter, RssSampler, rssKb } from '../support/proc';
 import { GatewayWatch } from '../support/prometheus';
 import { figure, type Figure } from '../support/report';
@@ -20,27 +21,55 @@ import {
 const SCENARIO = '2. concurrency';
 const TOKENS = 64;
 const SPACING_MS = 10;
+/** How long each level keeps its streams open. */
+const HOLD_SECONDS = 3;
 
 function failed(results: StreamResult[]): StreamResult[] {
   return results.filter((r) => !r.ok || r.tokens !== TOKENS);
 }
 
 /**
- * N streams at once, 64 tokens 10 ms apart: time to first token, failures, the gateway's memory
- * per open stream and its event-loop delay; the same N streams straight to the fake LiteLLM are the
- * reference for the time to first token.
+ * Keeps N streams open: N clients (N users) each stream one chat after another for a few seconds,
+ * their first starts spread over one stream's length, so chats arrive steadily rather than in one
+ * burst and N requests are in flight all along. A new chat's time to first token is then what the
+ * gateway adds at that load (queueing included when it cannot keep up), not the wait behind N
+ * simultaneous arrivals.
+ */
+async function holdStreams(
+  ctx: BenchContext,
+  n: number,
+  request: (client: number, i: number) => StreamRequest,
+  open?: OpenStreams,
+): Promise<StreamResult[]> {
+  const results: StreamResult[] = [];
+  const deadline = nowUs() + HOLD_SECONDS * 1e6;
+  await Promise.all(
+    Array.from({ length: n }, async (_, client) => {
+      await sleep((client * TOKENS * SPACING_MS) / n);
+      for (let i = 0; nowUs() < deadline; i += 1) results.push(await streamChat(ctx.agent, request(client, i), open));
+    }),
+  );
+  return results;
+}
+
+/**
+ * N streams open at once, 64 tokens 10 ms apart: time to first token, failures, the gateway's
+ * memory per open stream and its event-loop delay; the same load straight to the fake LiteLLM is
+ * the reference for the time to first token.
  */
 export async function concurrencyScenario(ctx: BenchContext, n: number): Promise<{ figures: Figure[]; detail: unknown }> {
   const label = `${SCENARIO} (${n} streams)`;
   await configureStreams(ctx, { firstTokenDelayMs: 0, tokens: TOKENS, tokenSpacingMs: SPACING_MS });
   await collectRecords(ctx);
 
-  ctx.progress(`${label}: ${n} direct streams (reference)`);
+  ctx.progress(`${label}: ${n} direct streams for ${HOLD_SECONDS} s (reference)`);
   await warmSockets(ctx.agent, new URL('/health/liveliness', ctx.fakes.info.litellm), n);
-  const direct = await Promise.all(Array.from({ length: n }, (_, i) => streamChat(ctx.agent, directChat(ctx, `s2-${n}-direct-${i}`))));
+  const directStarted = Date.now();
+  const direct = await holdStreams(ctx, n, (c, i) => directChat(ctx, `s2-${n}-direct-${c}-${i}`));
+  const directElapsedMs = Date.now() - directStarted;
   const directRecords = byRequestId(await collectRecords(ctx));
 
-  ctx.progress(`${label}: ${n} streams through the gateway`);
+  ctx.progress(`${label}: ${n} streams through the gateway for ${HOLD_SECONDS} s`);
   await warmSockets(ctx.agent, new URL('/health/live', ctx.gateway.baseUrl), n);
   const open = new OpenStreams();
   const watch = await GatewayWatch.start(ctx.gateway.baseUrl);
@@ -62,10 +91,11 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
   const cpu = new CpuMeter([ctx.gateway.pid, ...ctx.fakes.pids, process.pid]);
   sampler.start();
   const started = Date.now();
-  const results = await Promise.all(
-    Array.from({ length: n }, (_, i) =>
-      streamChat(ctx.agent, gatewayChat(ctx, ctx.users[i % ctx.users.length]!, `s2-${n}-gateway-${i}`), open),
-    ),
+  const results = await holdStreams(
+    ctx,
+    n,
+    (c, i) => gatewayChat(ctx, ctx.users[c % ctx.users.length]!, `s2-${n}-gateway-${c}-${i}`),
+    open,
   );
   const elapsedMs = Date.now() - started;
   sampler.stop();
@@ -111,7 +141,10 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
     figure(label, 'peak RSS', 'MB', peak.rssKb / 1024, { reference: { name: 'idle', value: idleRssKb / 1024 } }),
     figure(label, 'RSS per open stream', 'KB', perStreamKb, n === 1000 ? { target: { text: '<= 64 KB', met: perStreamKb <= 64 } } : {}),
     figure(label, 'event-loop delay p99', 'ms', eventLoop.p99Ms),
-    figure(label, 'gateway CPU per stream', 'ms', ((gatewayCpu ?? Number.NaN) * elapsedMs) / n),
+    figure(label, 'chats streamed per second', 'chat/s', (results.length * 1000) / elapsedMs, {
+      reference: { name: 'direct', value: (direct.length * 1000) / directElapsedMs },
+    }),
+    figure(label, 'gateway CPU per chat', 'ms', ((gatewayCpu ?? Number.NaN) * elapsedMs) / Math.max(1, results.length)),
   ];
   return {
     figures,
@@ -119,6 +152,8 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
       streams: n,
       stream: { tokens: TOKENS, first_token_delay_ms: 0, token_spacing_ms: SPACING_MS },
       elapsed_ms: elapsedMs,
+      chats: results.length,
+      chats_direct: direct.length,
       failed: bad.length,
       failed_direct: failed(direct).length,
       first_errors: errors,
@@ -161,7 +196,8 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
         client: round(clientCpu ?? Number.NaN),
       },
       method:
-        'RSS per open stream = (peak RSS during the run - RSS just before it) / most streams open at once (client side). ' +
+        `Each of the N clients streams chats back to back for ${HOLD_SECONDS} s, first starts spread over one stream length. ` +
+        'RSS per open stream = (peak RSS during the run - RSS just before it) / most requests in flight at once (client side). ' +
         'Event-loop delay p99 = the highest prom-client nodejs_eventloop_lag_p99_seconds of the 0.5 s windows of the run (each scrape resets it). ' +
         'Internal overhead = gateway TTFT - upstream time at the fakes - fake LiteLLM service time - p50 client hop of the direct run at the same concurrency.',
     },
