@@ -13,6 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { SETTINGS, type SettingDefinition } from '../src/config/settings';
 import { FakeUpstreamProcesses } from './fakes/fake-upstream-processes';
 import { benchAgent } from './load/sse-client';
 import type { BenchContext } from './scenarios/bench-context';
@@ -24,13 +25,35 @@ import { startGateway, type GatewayProcess } from './support/gateway-process';
 import { openFileLimit } from './support/proc';
 import { markdownTable, type Figure } from './support/report';
 import { benchSecret, benchUsers } from './support/tokens';
+import { Redis } from 'ioredis';
 
 const ROOT = path.resolve(__dirname, '../..');
+const SECRET_SETTINGS = new Set(
+  Object.values(SETTINGS as Record<string, SettingDefinition>)
+    .filter((s) => s.secret)
+    .map((s) => s.env),
+);
 const RESULTS = path.join(ROOT, 'bench/results');
 const SCENARIOS = ['overhead', 'concurrency', 'relay', 'cached'] as const;
 const USERS = 1000;
 /** Sockets per upstream: the 1,000 concurrent streams each hold one to LiteLLM (the default, 100, would queue them). */
 const POOL_SIZE = 1100;
+
+/** The bench's own keys out of a Redis it was given (the last good catalogue would stay a week). */
+async function removeKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
 
 function progress(message: string): void {
   process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
@@ -94,8 +117,7 @@ async function main(): Promise<void> {
     `machine: ${host.cores} cores (${host.cpu_model}), Node ${host.node}, open files limit ${host.open_files_limit}, ` +
       `calibration ${host.calibration_us_per_json_round_trip} us per JSON round trip, load average ${os.loadavg()[0]?.toFixed(1)}`,
   );
-  const busy = (): boolean => (os.loadavg()[0] ?? 0) > os.cpus().length * 0.75;
-  if (busy()) {
+  if ((os.loadavg()[0] ?? 0) > host.cores * 0.75) {
     progress(`warning: the machine is busy (load average ${os.loadavg()[0]?.toFixed(1)} on ${host.cores} cores): timings will be inflated`);
   }
   if (wanted.has('concurrency') && host.open_files_limit < 4096) {
@@ -117,6 +139,7 @@ async function main(): Promise<void> {
     const secret = benchSecret();
     const users = benchUsers(USERS, secret, fakes.info.supabase);
     const redisUrl = process.env.BENCH_REDIS_URL;
+    const redisPrefix = `bench-${process.pid}`;
     const settings: Record<string, string> = {
       SUPABASE_URL: fakes.info.supabase,
       SUPABASE_ANON_KEY: 'bench-anon-key',
@@ -133,7 +156,7 @@ async function main(): Promise<void> {
       RATE_LIMIT_READS: '1000000',
       RATE_LIMIT_WRITES: '1000000',
       MAX_STREAMS_PER_USER: '1000',
-      ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: `bench-${process.pid}` } : {}),
+      ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: redisPrefix } : {}),
     };
     const logFile = path.join(RESULTS, 'gateway.log');
     mkdirSync(RESULTS, { recursive: true });
@@ -175,6 +198,7 @@ async function main(): Promise<void> {
       details.cached_reads = r.detail;
     }
     await gateway.stop();
+    if (redisUrl) await removeKeys(redisUrl, redisPrefix);
 
     const table = markdownTable(figures);
     const result = {
@@ -182,7 +206,7 @@ async function main(): Promise<void> {
       gateway: {
         build: 'dist/src/main.js, NODE_ENV=production',
         // The secret and the keys are this run's own and worthless; they are still not written down.
-        settings: Object.fromEntries(Object.entries(settings).filter(([k]) => !/KEY|SECRET|REDIS_URL/.test(k))),
+        settings: Object.fromEntries(Object.entries(settings).filter(([name]) => !SECRET_SETTINGS.has(name))),
         redis: Boolean(redisUrl),
       },
       duration_seconds: Math.round((Date.now() - started) / 1000),
