@@ -37,6 +37,12 @@ const DEFAULT_KEY_MEMO_MAX = 10_000;
 export class SupabaseUserDirectory implements UserDirectory {
   private readonly rest: PostgrestClient;
   private readonly keyMemo = new Map<string, { key: string | null; expiresAt: number }>();
+  /**
+   * Row reads in flight, per user and token (another token may be refused where this one is not).
+   * A chat asks for the profile (on a cache miss) and the key at once; once the key memo has
+   * expired both would read the same row: they share one call instead.
+   */
+  private readonly reading = new Map<string, Promise<ReturnType<typeof parseProfileRow>>>();
   private readonly keyMemoMs: number;
   private readonly keyMemoMax: number;
 
@@ -82,7 +88,16 @@ export class SupabaseUserDirectory implements UserDirectory {
     return parsed.profile;
   }
 
-  private async readRow(user: UserContext): Promise<ReturnType<typeof parseProfileRow>> {
+  private readRow(user: UserContext): Promise<ReturnType<typeof parseProfileRow>> {
+    const flight = `${user.userId}\u0000${user.token}`;
+    const running = this.reading.get(flight);
+    if (running) return running;
+    const read = this.fetchRow(user).finally(() => this.reading.delete(flight));
+    this.reading.set(flight, read);
+    return read;
+  }
+
+  private async fetchRow(user: UserContext): Promise<ReturnType<typeof parseProfileRow>> {
     const res = await this.rest.request(user, {
       operation: 'user_profiles.read',
       method: 'GET',

@@ -254,6 +254,38 @@ describe('SupabaseUserDirectory', () => {
       expect(fake.requests).to.have.length(1);
     });
 
+    it('shares one row read with a profile read already in flight', async () => {
+      const directory = makeDirectory(fake);
+      const [profile, key] = await Promise.all([directory.getProfile(userOf(USER_A)), directory.getLlmKey(userOf(USER_A))]);
+      expect(profile.id).to.equal(USER_A);
+      expect(key).to.equal(KEY);
+      expect(fake.requests).to.have.length(1);
+      // Once it is over, the next read is a new call (the in-flight read is not a cache).
+      await directory.getProfile(userOf(USER_A));
+      expect(fake.requests).to.have.length(2);
+    });
+
+    it('shares a failed read too, and the next read tries again', async () => {
+      const directory = makeDirectory(fake);
+      fake.failNext(500, { message: 'boom' });
+      const [a, b] = await Promise.all([
+        appErrorOf(directory.getProfile(userOf(USER_A)), 'UPSTREAM_UNAVAILABLE'),
+        appErrorOf(directory.getLlmKey(userOf(USER_A)), 'UPSTREAM_UNAVAILABLE'),
+      ]);
+      expect(a.code).to.equal(b.code);
+      expect(fake.requests).to.have.length(1);
+      expect(await directory.getLlmKey(userOf(USER_A))).to.equal(KEY);
+      expect(fake.requests).to.have.length(2);
+    });
+
+    it('never shares a read between users', async () => {
+      seedRow(fake, USER_B, { litellm_key: 'sk-litellm-user-b-0002' });
+      const directory = makeDirectory(fake);
+      const [a, b] = await Promise.all([directory.getLlmKey(userOf(USER_A)), directory.getLlmKey(userOf(USER_B))]);
+      expect([a, b]).to.deep.equal([KEY, 'sk-litellm-user-b-0002']);
+      expect(fake.requests).to.have.length(2);
+    });
+
     it('is read again once the short memo has expired', async () => {
       const clock = new ManualClock();
       const directory = makeDirectory(fake, clock, undefined, { keyMemoMs: 5000 });

