@@ -12,7 +12,9 @@ import { createLogger } from './adapters/logging/bunyan-logger';
 import { EmbeddedProbe } from './adapters/memory/embedded-probe';
 import { closeUpstreamPools, UpstreamClient } from './adapters/http/upstream-client';
 import { LitellmHealthMonitor, probeCallLogger } from './adapters/litellm/litellm-health-monitor';
+import { LitellmKeyInfo } from './adapters/litellm/litellm-key-info';
 import { LitellmModelCatalog } from './adapters/litellm/litellm-model-catalog';
+import { NoKeyInfo } from './adapters/memory/no-key-info';
 import { LocalModelCatalog } from './adapters/memory/local-model-catalog';
 import { MemoryCache } from './adapters/memory/memory-cache';
 import { MemoryConversationStore } from './adapters/memory/memory-conversation-store';
@@ -48,7 +50,7 @@ import { ListConversations } from './application/conversations/list-conversation
 import { UpdateConversation } from './application/conversations/update-conversation.use-case';
 import { EditMessage } from './application/messages/edit-message.use-case';
 import { GetMessage } from './application/messages/get-message.use-case';
-import { GetBalance } from './application/user/get-balance.use-case';
+import { GetBalance, KEY_SPEND_CACHE_KIND } from './application/user/get-balance.use-case';
 import { GetProfile } from './application/user/get-profile.use-case';
 import { InvalidateUserCacheOnTurn } from './application/user/invalidate-on-turn.listener';
 import { InvalidateUserCache } from './application/user/invalidate-user-cache.use-case';
@@ -65,6 +67,7 @@ import { CONVERSATION_STORE, type ConversationStore } from './ports/conversation
 import { ID_GENERATOR, type IdGenerator } from './ports/id-generator.port';
 import { AUDIT_LOGGER, LOGGER, type Logger } from './ports/logger.port';
 import { LLM_GATEWAY, type LlmGateway } from './ports/llm-gateway.port';
+import { LLM_KEY_INFO, type LlmKeyInfoSource } from './ports/llm-key-info.port';
 import { METRICS } from './ports/metrics.port';
 import { RATE_LIMIT_STORE, STREAM_SLOTS, type RateLimitStore, type StreamSlots } from './ports/rate-limit-store.port';
 import { USER_DIRECTORY } from './ports/user-directory.port';
@@ -221,6 +224,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
       [MODELS_LAST_GOOD_CACHE_KIND]: { ttlSeconds: 7 * 24 * 3600 },
       // Profile and balance are one row: one entry, one invalidation.
       [PROFILE_CACHE_KIND]: { ttlSeconds: config.cacheTtlProfileSeconds, perUser: true },
+      [KEY_SPEND_CACHE_KIND]: { ttlSeconds: config.cacheTtlProfileSeconds, perUser: true },
       [ACTIVITY_CACHE_KIND]: { ttlSeconds: config.cacheTtlActivitySeconds, perUser: true },
     },
     sharedTimeoutMs: config.redisCommandTimeoutMs,
@@ -248,6 +252,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
       ? new LitellmModelCatalog(litellm, { masterKey: config.litellmMasterKey }, logger.child({ component: 'model-catalog' }))
       : new LocalModelCatalog(),
   );
+  c.registerInstance<LlmKeyInfoSource>(LLM_KEY_INFO, litellm ? new LitellmKeyInfo(litellm) : new NoKeyInfo());
   bind('ModelCatalogSource', litellm ? 'litellm' : 'local', litellm ? host(config.litellmUrl) : 'local/echo');
   c.registerSingleton(ModelCatalogReader);
   c.registerSingleton(ListModels);

@@ -1202,10 +1202,10 @@ export interface components {
             /** @constant */
             currency: "USD";
             /**
-             * @description Where the numbers were read: the `user_profiles` row the 402 rule is enforced on.
+             * @description Where the numbers were read: the `user_profiles` row alone, or reconciled with LiteLLM `/key/info` (the budget is the profile's; the spend is the higher of the two, since LiteLLM counts each call as it happens and the profile is synced later).
              * @enum {unknown}
              */
-            source: "user_profiles";
+            source: "user_profiles" | "user_profiles+litellm";
         };
         /** @description The caller's profile. The account's LiteLLM key is never part of it. */
         UserProfile: {

@@ -16,6 +16,8 @@ export class FakeLitellmCatalogServer {
   modelInfo: unknown = { data: [] };
   /** Model ids each virtual key may use (`/models`). */
   keyModels = new Map<string, string[]>();
+  /** What `/key/info` answers under `info` for each virtual key. */
+  keyInfo = new Map<string, Record<string, unknown>>();
   livelinessStatus = 200;
   private server: http.Server | undefined;
   url = '';
@@ -70,6 +72,11 @@ export class FakeLitellmCatalogServer {
     if (path === '/model/info' || path === '/v1/model/info') {
       if (this.mode === 'auth-401' || key !== this.masterKey) return this.send(res, 401, authError);
       return this.send(res, 200, this.modelInfo);
+    }
+    if (path === '/key/info') {
+      const info = this.keyInfo.get(key);
+      if (this.mode === 'auth-401' || !info) return this.send(res, 401, authError);
+      return this.send(res, 200, { key: 'hashed-key', info });
     }
     if (path === '/models' || path === '/v1/models') {
       const models = this.keyModels.get(key);

@@ -30,7 +30,7 @@ function retryAfterSeconds(res: AxiosResponse): number | undefined {
  * LiteLLM's `{"error":{...}}` / `{"detail":...}` answers as AppErrors. A rejected key is the
  * gateway's problem, never a 401 to the client (that would end the user's session): UPSTREAM_ERROR.
  */
-function translate(res: AxiosResponse, operation: string): AppError {
+export function translate(res: AxiosResponse, operation: string): AppError {
   const type = (res.data as { error?: { type?: unknown } } | undefined)?.error?.type;
   const cause = upstreamMessage(res.data);
   const details = {

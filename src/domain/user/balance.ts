@@ -1,8 +1,14 @@
 import { AppError } from '../errors/app-error';
 import type { UserProfile } from './user-profile';
 
-/** Where a balance was read. LiteLLM's `/key/info` may join later as a second source. */
-export type BalanceSource = 'user_profiles';
+/** Where a balance was read: the profile row alone, or reconciled with the proxy's `/key/info`. */
+export type BalanceSource = 'user_profiles' | 'user_profiles+litellm';
+
+/** The proxy's view of the user's key (LiteLLM `/key/info`). */
+export interface KeySpend {
+  spend: number | null;
+  max_budget: number | null;
+}
 
 /** What `GET /v1/user/balance` shows: money only, never the key. */
 export interface UserBalance {
@@ -28,6 +34,24 @@ export function balanceOf(profile: UserProfile, source: BalanceSource = 'user_pr
     available_balance: profile.available_balance,
     currency: 'USD',
     source,
+  };
+}
+
+/**
+ * The balance from the profile row, reconciled with the proxy's count when there is one. The
+ * budget is the profile's (the platform sets it and its 402 rule is defined on it); the spend is the
+ * higher of the two, because LiteLLM counts each call when it happens while `user_profiles.spend`
+ * is synced afterwards: the higher figure never shows money the user no longer has.
+ */
+export function reconcileBalance(profile: UserProfile, key: KeySpend | null): UserBalance {
+  if (key?.spend === null || key?.spend === undefined) return balanceOf(profile);
+  const spend = Math.max(profile.spend, key.spend);
+  return {
+    max_budget: profile.max_budget,
+    spend,
+    available_balance: availableBalance(profile.max_budget, spend),
+    currency: 'USD',
+    source: 'user_profiles+litellm',
   };
 }
 

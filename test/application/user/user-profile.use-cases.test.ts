@@ -9,6 +9,8 @@ import { InvalidateUserCache } from '../../../src/application/user/invalidate-us
 import { MAX_PREFERENCES_BYTES, UpdateProfile } from '../../../src/application/user/update-profile.use-case';
 import { CachedReader } from '../../../src/application/cache/cached-reader';
 import { MODELS_CACHE_KIND, MODELS_LAST_GOOD_CACHE_KIND, ModelCatalogReader } from '../../../src/application/models/model-catalog-reader';
+import { KEY_SPEND_CACHE_KIND } from '../../../src/application/user/get-balance.use-case';
+import type { LlmKeyInfoSource, LlmKeyUsage } from '../../../src/ports/llm-key-info.port';
 import { PROFILE_CACHE_KIND, UserProfileCache } from '../../../src/application/user/user-profile-cache';
 import { NOOP_CACHE_OBSERVER } from '../../../src/ports/cache-observer.port';
 import { AppError } from '../../../src/domain/errors/app-error';
@@ -37,6 +39,7 @@ function setup(cache?: Cache) {
     {
       kinds: {
         [PROFILE_CACHE_KIND]: { ttlSeconds: TTL, perUser: true },
+        [KEY_SPEND_CACHE_KIND]: { ttlSeconds: TTL, perUser: true },
         [MODELS_CACHE_KIND]: { ttlSeconds: 3600 },
         [MODELS_LAST_GOOD_CACHE_KIND]: { ttlSeconds: 86400 },
       },
@@ -48,6 +51,7 @@ function setup(cache?: Cache) {
     logger,
   );
   const profiles = new UserProfileCache(reader, directory);
+  const keyInfo = new FakeKeyInfo();
   const models = new ModelCatalogReader(catalog, reader, clock, logger);
   return {
     clock,
@@ -59,13 +63,72 @@ function setup(cache?: Cache) {
     reads: sinon.spy(directory, 'getProfile'),
     writes: sinon.spy(directory, 'updateProfile'),
     getProfile: new GetProfile(profiles),
-    getBalance: new GetBalance(profiles),
-    invalidate: new InvalidateUserCache(profiles),
+    keyInfo,
+    getBalance: new GetBalance(profiles, directory, keyInfo, reader, logger),
+    invalidate: new InvalidateUserCache(profiles, reader),
     updateProfile: new UpdateProfile(directory, models, profiles, audit),
   };
 }
 
+/** LiteLLM's `/key/info` as the test sets it: a spend, no answer (null) or a failure. */
+class FakeKeyInfo implements LlmKeyInfoSource {
+  usage: LlmKeyUsage | null = null;
+  failure: Error | undefined;
+  readonly keys: string[] = [];
+
+  async fetchKeyUsage(apiKey: string): Promise<LlmKeyUsage | null> {
+    this.keys.push(apiKey);
+    if (this.failure) throw this.failure;
+    return this.usage;
+  }
+}
+
 describe('user profile use cases', () => {
+  describe('GetBalance reconciled with LiteLLM /key/info', () => {
+    it("takes the budget from the profile and the higher spend, read with the user's own key", async () => {
+      const t = setup();
+      t.directory.setBudget(USER_A, { max_budget: 20, spend: 5 });
+      t.keyInfo.usage = { spend: 7.25, max_budget: 50 };
+      const balance = await t.getBalance.execute(alice);
+      expect(balance).to.deep.equal({
+        max_budget: 20,
+        spend: 7.25,
+        available_balance: 12.75,
+        currency: 'USD',
+        source: 'user_profiles+litellm',
+      });
+      expect(t.keyInfo.keys).to.deep.equal([await t.directory.getLlmKey(alice)]);
+    });
+
+    it('keeps the profile spend when it is the higher one', async () => {
+      const t = setup();
+      t.directory.setBudget(USER_A, { max_budget: 20, spend: 9 });
+      t.keyInfo.usage = { spend: 4, max_budget: null };
+      expect(await t.getBalance.execute(alice)).to.include({ spend: 9, available_balance: 11, source: 'user_profiles+litellm' });
+    });
+
+    it('answers from the profile alone when LiteLLM has no figure or fails', async () => {
+      const t = setup();
+      t.directory.setBudget(USER_A, { max_budget: 20, spend: 5 });
+      expect(await t.getBalance.execute(alice)).to.include({ spend: 5, source: 'user_profiles' });
+      const failing = setup();
+      failing.directory.setBudget(USER_A, { max_budget: 20, spend: 5 });
+      failing.keyInfo.failure = new Error('connect ECONNREFUSED');
+      expect(await failing.getBalance.execute(alice)).to.include({ spend: 5, available_balance: 15, source: 'user_profiles' });
+    });
+
+    it("reads the key spend again after a chat invalidated the user's cache", async () => {
+      const t = setup();
+      t.directory.setBudget(USER_A, { max_budget: 20, spend: 5 });
+      t.keyInfo.usage = { spend: 6, max_budget: null };
+      expect((await t.getBalance.execute(alice)).spend).to.equal(6);
+      t.keyInfo.usage = { spend: 8, max_budget: null };
+      expect((await t.getBalance.execute(alice)).spend).to.equal(6);
+      await t.invalidate.execute(USER_A);
+      expect((await t.getBalance.execute(alice)).spend).to.equal(8);
+    });
+  });
+
   describe('GetProfile and GetBalance', () => {
     it('read the directory once, then serve from the cache under a key holding the user id', async () => {
       const t = setup();

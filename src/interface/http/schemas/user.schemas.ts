@@ -40,8 +40,9 @@ export const UserBalanceSchema = Type.Object(
     spend: Type.Number({ description: 'USD spent so far.' }),
     available_balance: Type.Number({ description: '`max_budget - spend`; at 0 or below no chat can start (402 `INSUFFICIENT_BALANCE`).' }),
     currency: Type.Literal('USD'),
-    source: Type.Enum(['user_profiles'], {
-      description: 'Where the numbers were read: the `user_profiles` row the 402 rule is enforced on.',
+    source: Type.Enum(['user_profiles', 'user_profiles+litellm'], {
+      description:
+        "Where the numbers were read: the `user_profiles` row alone, or reconciled with LiteLLM `/key/info` (the budget is the profile's; the spend is the higher of the two, since LiteLLM counts each call as it happens and the profile is synced later).",
     }),
   },
   { 'x-component': 'UserBalance', description: "The caller's budget and spend." },
