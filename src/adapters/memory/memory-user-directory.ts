@@ -11,20 +11,12 @@ export interface MemoryUserDirectoryOptions {
   initialMaxBudget?: number;
 }
 
-/** The stored row, as `user_profiles` holds it. */
-interface Row {
-  id: string;
-  email: string | null;
-  display_name: string | null;
-  default_model: string | null;
-  locale: string | null;
-  preferences: Record<string, unknown>;
-  spend: number;
-  max_budget: number;
+/** The stored row, as `user_profiles` holds it: the profile's columns plus the key (the balance is derived). */
+type Row = Omit<UserProfile, 'available_balance' | 'created_at' | 'updated_at'> & {
   litellm_key: string | null;
   created_at: string;
   updated_at: string;
-}
+};
 
 /** What a test may set when it provisions a user. */
 export type MemoryProfileSeed = Partial<Omit<Row, 'id' | 'created_at' | 'updated_at'>>;
