@@ -11,6 +11,7 @@ import { RedisServerProcess } from '../fakes/redis-server-process';
 import { fixture } from '../support/fixtures';
 import { startApp, type RunningApp, type StartOptions } from '../support/http';
 import { testConfig } from '../support/test-config';
+import { requireServer } from '../support/require-server';
 import { connectTestRedis, deleteKeys, TEST_REDIS_URL, uniqueKeyPrefix } from '../support/test-redis';
 import { bearer, devToken } from '../support/tokens';
 
@@ -257,6 +258,8 @@ describe('models routes', () => {
   });
 
   describe('with Redis', () => {
+    requireServer('redis');
+    requireServer('redis-server');
     let prefix: string;
     beforeEach(() => {
       prefix = uniqueKeyPrefix();

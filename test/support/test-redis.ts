@@ -18,15 +18,21 @@ export async function connectTestRedis(): Promise<Redis> {
     lazyConnect: true,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
+    connectTimeout: 2000,
     retryStrategy: () => null,
   });
-  client.on('error', () => undefined);
+  // The 'error' event carries why (ECONNREFUSED...); connect() itself only says the connection closed.
+  let cause: Error | undefined;
+  client.on('error', (err: Error) => {
+    cause ??= err;
+  });
   try {
     await client.connect();
     await client.ping();
   } catch (err) {
     client.disconnect();
-    throw new Error(`Redis is required for this test and did not answer at ${TEST_REDIS_URL}: ${(err as Error).message}`, { cause: err });
+    const why = cause ?? (err as Error);
+    throw new Error(`Redis is required for this test and did not answer at ${TEST_REDIS_URL}: ${why.message}`, { cause: why });
   }
   return client;
 }

@@ -8,6 +8,7 @@ import { SystemClock } from '../../../src/adapters/system/system-clock';
 import { CachedReader } from '../../../src/application/cache/cached-reader';
 import { CountingCacheObserver } from '../../fakes/counting-cache-observer';
 import { RedisServerProcess } from '../../fakes/redis-server-process';
+import { requireServer } from '../../support/require-server';
 import { LogCollector } from '../../support/log-collector';
 import { USER_A, USER_B } from '../../support/tokens';
 
@@ -23,6 +24,7 @@ async function until(condition: () => boolean | Promise<boolean>, what: string):
 }
 
 describe('Cache degradation with a Redis that dies mid-test and comes back', () => {
+  requireServer('redis-server');
   let server: RedisServerProcess;
   let client: Redis | undefined;
 

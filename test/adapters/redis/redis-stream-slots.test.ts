@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { RedisStreamSlots } from '../../../src/adapters/redis/redis-stream-slots';
+import { requireServer } from '../../support/require-server';
 import { connectTestRedis, deleteKeys, uniqueKeyPrefix } from '../../support/test-redis';
 
 type Release = () => Promise<void>;
@@ -13,6 +14,7 @@ async function acquireAll(slots: RedisStreamSlots, user: string, max: number, co
 }
 
 describe('RedisStreamSlots: open streams per user on the real Redis (TEST_REDIS_URL)', () => {
+  requireServer('redis');
   let redis: Redis;
   let other: Redis;
   let prefix: string;

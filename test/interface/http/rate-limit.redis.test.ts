@@ -9,6 +9,7 @@ import { eventually } from '../../support/async';
 import { expectErrorEnvelope } from '../../support/envelope';
 import { startApp, type RunningApp } from '../../support/http';
 import { scrape } from '../../support/prometheus';
+import { requireServer } from '../../support/require-server';
 import { connectTestRedis, deleteKeys, TEST_REDIS_URL, uniqueKeyPrefix } from '../../support/test-redis';
 import { testConfig } from '../../support/test-config';
 import { bearer, devToken } from '../../support/tokens';
@@ -65,6 +66,7 @@ function expectLimitHeaders(res: Response, remaining: number): void {
 }
 
 describe('Rate limits on the real Redis (TEST_REDIS_URL)', () => {
+  requireServer('redis');
   let redis: Redis;
   let prefix: string;
   const apps: RedisApp[] = [];
@@ -162,6 +164,7 @@ describe('Rate limits on the real Redis (TEST_REDIS_URL)', () => {
 });
 
 describe("Rate limits when Redis stops (a redis-server of the test's own)", () => {
+  requireServer('redis-server');
   let server: RedisServerProcess;
   let app: RedisApp | undefined;
 
