@@ -23,7 +23,10 @@ export function envExampleText(): string {
   ];
   for (const s of settings()) {
     lines.push(`# ${s.description.replace(/`/g, '')}${s.requiredInProduction ? ' Required in production.' : ''}`);
-    lines.push(`${s.default === undefined || s.secret ? '# ' : ''}${s.env}=${s.secret ? '' : (s.default ?? '')}`);
+    // A default that differs in production stays commented out: copying the file must not pin the development one.
+    const commented = s.default === undefined || s.secret || s.productionDefault !== undefined;
+    if (s.productionDefault !== undefined) lines.push(`# Production default: ${s.productionDefault}.`);
+    lines.push(`${commented ? '# ' : ''}${s.env}=${s.secret ? '' : (s.default ?? '')}`);
     lines.push('');
   }
   return `${lines.join('\n').trimEnd()}\n`;
@@ -41,7 +44,8 @@ export function alignedTable(header: string[], rows: string[][]): string {
 
 export function configTable(): string {
   const rows = settings().map((s) => {
-    const def = s.default === undefined ? '—' : s.default === '' ? '(empty)' : `\`${s.default}\``;
+    const base = s.default === undefined ? '—' : s.default === '' ? '(empty)' : `\`${s.default}\``;
+    const def = s.productionDefault === undefined ? base : `${base} (production: \`${s.productionDefault}\`)`;
     const req = s.requiredInProduction ? 'yes' : '';
     return [`\`${s.env}\``, def, req, s.description.replace(/\|/g, '\\|')];
   });

@@ -17,6 +17,7 @@ import { LitellmModelCatalog } from './adapters/litellm/litellm-model-catalog';
 import { NoKeyInfo } from './adapters/memory/no-key-info';
 import { LocalModelCatalog } from './adapters/memory/local-model-catalog';
 import { MemoryCache } from './adapters/memory/memory-cache';
+import { LOST_ON_RESTART } from './adapters/memory/lost-on-restart';
 import { MemoryConversationStore } from './adapters/memory/memory-conversation-store';
 import { MemoryUserDirectory } from './adapters/memory/memory-user-directory';
 import { RedisCache } from './adapters/redis/redis-cache';
@@ -360,7 +361,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   } else {
     const ids = c.resolve<IdGenerator>(ID_GENERATOR);
     c.registerInstance<ConversationStore>(CONVERSATION_STORE, new MemoryConversationStore(clock, ids, config.effectiveDefaultModel));
-    bind('ConversationStore', 'memory');
+    bind('ConversationStore', 'memory', LOST_ON_RESTART);
   }
 
   // The model proxy: LiteLLM with the user's own key, or the built-in local models.

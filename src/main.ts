@@ -6,6 +6,7 @@ import { ADAPTER_BINDINGS, buildContainer, RESOURCES, type AdapterBinding, type 
 import type { Config } from './config/config';
 import { ConfigError, loadConfig } from './config/load-config';
 import { createApp } from './interface/http/app';
+import { listen, ListenError } from './interface/http/listen';
 import { createHttpServer, serverOptions } from './interface/http/server';
 import { LOGGER, type Logger } from './ports/logger.port';
 
@@ -83,7 +84,13 @@ async function main(): Promise<void> {
   const logger = container.resolve<Logger>(LOGGER);
   const server = createHttpServer(createApp(container), serverOptions(config));
 
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  try {
+    await listen(server, config.port, config.host);
+  } catch (err) {
+    if (!(err instanceof ListenError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
   const port = (server.address() as AddressInfo).port;
   const baseUrl = config.publicBaseUrl ?? `http://localhost:${port}`;
   const bindings = container.resolve<AdapterBinding[]>(ADAPTER_BINDINGS);

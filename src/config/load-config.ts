@@ -94,7 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     else if (isProduction && setting.requiredInProduction) {
       problems.push(`${setting.env} is required in production`);
       continue;
-    } else raw = setting.default;
+    } else raw = isProduction && setting.productionDefault !== undefined ? setting.productionDefault : setting.default;
     if (raw === undefined) {
       values[key] = undefined;
       continue;

@@ -8,8 +8,10 @@ export interface SettingDefinition {
   /** The environment variable. */
   env: string;
   schema: TSchema;
-  /** Used when the variable is unset (also in production unless `requiredInProduction`). */
+  /** Used when the variable is unset (also in production unless `requiredInProduction` or `productionDefault`). */
   default?: string;
+  /** Used instead of `default` when the variable is unset and NODE_ENV is production. */
+  productionDefault?: string;
   /** In production, leaving it unset stops start-up. */
   requiredInProduction?: boolean;
   /** Never printed, logged or returned. */
@@ -29,7 +31,15 @@ export const SETTINGS = {
     default: 'development',
     description: '`production` enforces every required setting and hides internals; `development` runs on embedded defaults.',
   },
-  host: { env: 'HOST', schema: Type.String({ minLength: 1 }), default: '0.0.0.0', description: 'Interface to listen on.' },
+  host: {
+    env: 'HOST',
+    schema: Type.String({ minLength: 1 }),
+    // Development serves its debug journal and accepts the development secret: this machine only.
+    default: '127.0.0.1',
+    productionDefault: '0.0.0.0',
+    description:
+      'Interface to listen on: this machine only in development, every interface in production. Set `HOST=0.0.0.0` to reach a development instance from another machine or a container.',
+  },
   port: { env: 'PORT', schema: Type.Integer({ minimum: 0, maximum: 65535 }), default: '8000', description: 'HTTP port.' },
   publicBaseUrl: {
     env: 'PUBLIC_BASE_URL',

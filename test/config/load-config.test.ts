@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { DEV_JWT_SECRET } from '../../src/config/config';
 import { ConfigError, loadConfig, secretValues } from '../../src/config/load-config';
 import { SETTINGS } from '../../src/config/settings';
+import { configTable, envExampleText } from '../../scripts/config-docs';
 import { thrownBy } from '../support/async';
 
 const REQUIRED_IN_PRODUCTION = [
@@ -45,7 +46,7 @@ describe('loadConfig', () => {
       expect(config.nodeEnv).to.equal('development');
       expect(config.isProduction).to.equal(false);
       expect(config.port).to.equal(8000);
-      expect(config.host).to.equal('0.0.0.0');
+      expect(config.host).to.equal('127.0.0.1');
       expect(config.logLevel).to.equal('info');
       expect(config.jwtAlgorithm).to.equal('HS256');
       expect(config.jwtAllowedAlgorithms).to.deep.equal(['HS256', 'ES256', 'RS256']);
@@ -267,5 +268,26 @@ describe('loadConfig', () => {
       expect(secrets).not.to.include(PRODUCTION.SUPABASE_URL);
       expect(secretValues(loadConfig({}))).to.deep.equal([DEV_JWT_SECRET]);
     });
+  });
+});
+
+describe('HOST: the interface the service listens on', () => {
+  it('is this machine only in development (the debug journal and the development secret stay local)', () => {
+    expect(loadConfig({}).host).to.equal('127.0.0.1');
+    expect(loadConfig({ NODE_ENV: 'test' }).host).to.equal('127.0.0.1');
+  });
+
+  it('is every interface in production', () => {
+    expect(loadConfig(PRODUCTION).host).to.equal('0.0.0.0');
+  });
+
+  it('follows HOST in either environment', () => {
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).to.equal('0.0.0.0');
+    expect(loadConfig({ ...PRODUCTION, HOST: '10.0.0.5' }).host).to.equal('10.0.0.5');
+  });
+
+  it('shows both defaults in the README table and leaves .env.example from pinning the development one', () => {
+    expect(configTable()).to.match(/\| `HOST` +\| `127\.0\.0\.1` \(production: `0\.0\.0\.0`\)/);
+    expect(envExampleText()).to.contain('# Production default: 0.0.0.0.\n# HOST=127.0.0.1\n');
   });
 });
