@@ -19,7 +19,16 @@ export { ADAPTER_BINDINGS, type AdapterBinding, type ContainerOverrides } from '
  * The features of the service, wired in this order. A module may use what an earlier one
  * registered (the conversation index reads the conversation store).
  */
-const FEATURES: readonly FeatureModule[] = [auth, models, users, health, conversations, chat, conversationIndex, debugRequests];
+const FEATURES: readonly FeatureModule[] = [
+  auth, // access tokens: Supabase JWTs, HS* or through the JWKS
+  models, // the model catalogue
+  users, // profiles, balances, key spend
+  health, // dependency probes for /health
+  conversations, // conversations, branches, messages
+  chat, // the model proxy, chat turns and their listeners
+  conversationIndex, // search, filtered lists, batch updates and deletion, export, usage, statistics
+  debugRequests, // development only: the request journal
+];
 
 /**
  * The one place that picks adapters from the configuration and wires them. Each call gives a fresh
