@@ -31,7 +31,7 @@ async function redisAnswers(): Promise<string | undefined> {
     (await connectTestRedis()).disconnect();
     return undefined;
   } catch (err) {
-    return ((err as Error).cause as Error | undefined)?.message ?? (err as Error).message;
+    return (err as { reason?: string }).reason ?? (err as Error).message;
   }
 }
 

@@ -31,8 +31,10 @@ export async function connectTestRedis(): Promise<Redis> {
     await client.ping();
   } catch (err) {
     client.disconnect();
-    const why = cause ?? (err as Error);
-    throw new Error(`Redis is required for this test and did not answer at ${TEST_REDIS_URL}: ${why.message}`, { cause: why });
+    const reason = (cause ?? (err as Error)).message;
+    throw Object.assign(new Error(`Redis is required for this test and did not answer at ${TEST_REDIS_URL}: ${reason}`, { cause: err }), {
+      reason,
+    });
   }
   return client;
 }
