@@ -1,4 +1,5 @@
 import type { UserContext } from '../domain/user/user-context';
+import { token } from './token';
 
 export interface ImportLedgerEntry {
   /** Hash of the source format and the source's conversation id (never the id itself). */
@@ -18,4 +19,4 @@ export interface ImportLedger {
   record(user: UserContext, entry: ImportLedgerEntry): Promise<void>;
 }
 
-export const IMPORT_LEDGER = Symbol('ImportLedger');
+export const IMPORT_LEDGER = token<ImportLedger>('ImportLedger');
