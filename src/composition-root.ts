@@ -241,6 +241,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
           poolSize: config.connectionPoolSize,
           timeoutMs: config.upstreamTimeoutMs,
           observer: metrics,
+          maxResponseBytes: config.upstreamMaxResponseBytes,
         },
         clock,
         logger.child({ component: 'litellm' }),
@@ -267,6 +268,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
         poolSize: config.connectionPoolSize,
         timeoutMs: config.upstreamTimeoutMs,
         observer: metrics,
+        maxResponseBytes: config.upstreamMaxResponseBytes,
       }
     : undefined;
   const supabaseRest = supabaseRestOptions
@@ -319,7 +321,16 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   if (config.litellmUrl) {
     // A periodic probe with its own small client: no retries (one probe, one sample), no breaker.
     const probeClient = new UpstreamClient(
-      { name: 'litellm_health', baseURL: config.litellmUrl, poolSize: 2, timeoutMs, retries: 0, failureThreshold: Number.MAX_SAFE_INTEGER },
+      {
+        name: 'litellm_health',
+        baseURL: config.litellmUrl,
+        poolSize: 2,
+        timeoutMs,
+        retries: 0,
+        failureThreshold: Number.MAX_SAFE_INTEGER,
+        // A liveness answer is a few bytes.
+        maxResponseBytes: 64 * 1024,
+      },
       clock,
       probeCallLogger(logger.child({ component: 'litellm-health' })),
     );
@@ -350,6 +361,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
         anonKey: config.supabaseAnonKey ?? '',
         poolSize: config.connectionPoolSize,
         timeoutMs: config.upstreamTimeoutMs,
+        maxResponseBytes: config.upstreamMaxResponseBytes,
       },
       clock,
       logger.child({ component: 'edge-function' }),
@@ -375,6 +387,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
           idleTimeoutMs: config.llmIdleTimeoutMs,
           totalTimeoutMs: config.streamTimeoutSeconds * 1000,
           observer: metrics,
+          maxResponseBytes: config.upstreamMaxResponseBytes,
         },
         clock,
         logger.child({ component: 'litellm' }),
