@@ -86,6 +86,7 @@ export function registerInfrastructure(
           poolSize: config.connectionPoolSize,
           timeoutMs: config.upstreamTimeoutMs,
           observer: metrics,
+          maxResponseBytes: config.upstreamMaxResponseBytes,
         },
         clock,
         logger.child({ component: 'litellm' }),
@@ -99,6 +100,7 @@ export function registerInfrastructure(
         poolSize: config.connectionPoolSize,
         timeoutMs: config.upstreamTimeoutMs,
         observer: metrics,
+        maxResponseBytes: config.upstreamMaxResponseBytes,
       }
     : undefined;
   const supabaseRest = supabaseRestOptions

@@ -1,27 +1,10 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { LOST_ON_RESTART } from '../../src/adapters/memory/lost-on-restart';
-
-const MAIN = path.resolve(__dirname, '../../src/main.js');
-
-/** `npm start` without configuration: development, HOST unset (its default is under test). */
-function spawnService(env: Record<string, string>): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', LOG_LEVEL: 'fatal', ...env } });
-}
-
-/** Runs the service to its exit: the exit code and everything it wrote to stderr. */
-async function runToExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
-  const proc = spawnService(env);
-  let stderr = '';
-  proc.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  proc.stdout.resume();
-  const code = await new Promise<number | null>((resolve) => proc.once('exit', (c) => resolve(c)));
-  return { code, stderr };
-}
+import { refusedStart, startService, type ServiceProcess } from '../support/service-process';
 
 async function connects(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -38,35 +21,28 @@ async function connects(host: string, port: number): Promise<boolean> {
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('start-up of the service (a child process, as `npm start` runs it)', () => {
   describe('on the embedded default', () => {
-    let proc: ChildProcessWithoutNullStreams;
+    let service: ServiceProcess;
     let port: number;
     let banner: string;
 
     before(async () => {
-      port = await freePort();
-      proc = spawnService({ PORT: String(port) });
-      proc.stdout.resume();
+      // HOST blank is HOST unset: the default is under test.
+      service = await startService({ HOST: '' });
+      port = Number(new URL(service.url).port);
       banner = await new Promise<string>((resolve, reject) => {
         let text = '';
-        proc.stderr.on('data', (chunk: Buffer) => {
+        service.proc.stderr.on('data', (chunk: Buffer) => {
           text += chunk.toString();
           if (text.includes('try it')) resolve(text);
         });
-        proc.once('exit', (code) => reject(new Error(`service exited with ${code}: ${text}`)));
+        service.proc.once('exit', (code) => reject(new Error(`service exited with ${code}: ${text}`)));
       });
     });
-    after(() => {
-      proc.kill('SIGKILL');
+    after(async () => {
+      service.proc.kill('SIGKILL');
+      await service.exit;
     });
 
     it(`says next to the conversation store that it is ${LOST_ON_RESTART}`, () => {
@@ -100,14 +76,14 @@ describe('start-up of the service (a child process, as `npm start` runs it)', ()
     after(() => new Promise<void>((resolve) => holder.close(() => resolve())));
 
     it('says `port N is in use: set PORT` on stderr, without a stack trace, and exits 1', async () => {
-      const { code, stderr } = await runToExit({ PORT: String(port) });
+      const { code, stderr } = await refusedStart({ PORT: String(port) });
       expect(code).to.equal(1);
       expect(stderr.trim().split('\n').at(-1)).to.equal(`port ${port} is in use: set PORT`);
       expect(stderr).not.to.match(/^\s+at /m);
     });
 
     it('says `set HOST` when HOST is not an address of this machine', async () => {
-      const { code, stderr } = await runToExit({ PORT: '0', HOST: '203.0.113.7' });
+      const { code, stderr } = await refusedStart({ PORT: '0', HOST: '203.0.113.7' });
       expect(code).to.equal(1);
       expect(stderr.trim().split('\n').at(-1)).to.equal('host 203.0.113.7 is not an address of this machine: set HOST');
       expect(stderr).not.to.match(/^\s+at /m);
