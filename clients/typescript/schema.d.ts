@@ -438,6 +438,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/openai/v1/chat/completions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Chat completion for OpenAI SDKs (same operation as POST /v1/chat/completions)
+         * @description `POST /v1/chat/completions` under the OpenAI-compatible mount: point an OpenAI SDK's `baseURL` at `<gateway>/openai/v1` and use the user's access token as API key. Without `stream` the OpenAI form answers one `chat.completion` object, as OpenAI does.
+         *
+         *     Stores the user message (creating the conversation when `conversation_id` is absent), builds the context from the conversation, calls the model with the user's own LiteLLM key and streams the reply as Server-Sent Events, then saves it.
+         *
+         *     Accepts the previous gateway's body (`message`, ...) and the OpenAI body (`model`, `messages`, ...): an unmodified OpenAI SDK pointed at `<gateway>/v1` with the user's access token as API key works; pass `conversation_id` through the SDK's extra body to continue a conversation. In the OpenAI form the last message must be the new `user` message; earlier messages are context for a new conversation only (an existing conversation's history comes from the store; system messages are always used). Nothing but the new message is stored.
+         *
+         *     `stream: false` answers one OpenAI `chat.completion` object plus the `conversation` object (not wrapped in the envelope). A balance at or below zero is `402 INSUFFICIENT_BALANCE` before any model call.
+         *
+         *     `text/event-stream`. Each event is `data: <chat.completion.chunk JSON>` with the text in `choices[0].delta.content`, written as the model produces it. The first chunk carries `delta.role` and a `conversation` object `{conversation_id, branch_id, user_message_id}`; the final chunk before `data: [DONE]` carries `finish_reason`, `usage` and `conversation.assistant_message_id` (the reply is saved before it is sent). Comment lines `: ping` keep idle proxies open during long silences. A failure after the stream started is `data: {"error":{"message","code","type","request_id"}}` followed by `data: [DONE]` (example `error`). Headers `X-Conversation-Id` and `X-Branch-Id` are sent with the first event. A failure before the first event is a plain HTTP error in the envelope.
+         */
+        post: operations["createOpenAiChatCompletion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openai/v1/models": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the models in OpenAI’s shape
+         * @description Every model of the catalogue as OpenAI lists them (`client.models.list()`): `{object: "list", data: [{id, object: "model", created, owned_by}]}`, without the envelope. Prices, limits and capabilities are at `GET /v1/models`.
+         */
+        get: operations["listOpenAiModels"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openai/v1/models/{model}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One model in OpenAI’s shape
+         * @description One model as OpenAI answers it (`client.models.retrieve(id)`), without the envelope; an unknown id is `404 NOT_FOUND`.
+         */
+        get: operations["retrieveOpenAiModel"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/": {
         parameters: {
             query?: never;
@@ -1171,6 +1239,21 @@ export interface components {
                 [key: string]: boolean | null;
             };
         };
+        OpenAiModel: {
+            /** @description What to send as `model`. */
+            id: string;
+            /** @constant */
+            object: "model";
+            /** @description Unix seconds: when the gateway last read the model catalogue. */
+            created: number;
+            /** @description The provider, or `litellm` when the catalogue does not say. */
+            owned_by: string;
+        };
+        OpenAiModelList: {
+            /** @constant */
+            object: "list";
+            data: components["schemas"]["OpenAiModel"][];
+        };
         /** @description Position in a paginated list. */
         Pagination: {
             page: number;
@@ -1337,6 +1420,8 @@ export type ImportTotals = components['schemas']['ImportTotals'];
 export type Message = components['schemas']['Message'];
 export type MessageMatch = components['schemas']['MessageMatch'];
 export type ModelInfo = components['schemas']['ModelInfo'];
+export type OpenAiModel = components['schemas']['OpenAiModel'];
+export type OpenAiModelList = components['schemas']['OpenAiModelList'];
 export type Pagination = components['schemas']['Pagination'];
 export type RegenerateResult = components['schemas']['RegenerateResult'];
 export type SuccessEnvelope = components['schemas']['SuccessEnvelope'];
@@ -1358,9 +1443,8 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "conversation_id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
                  *       "message": "Plan a three-day trip to Tbilisi.",
-                 *       "model": "gpt-4o",
+                 *       "model": "local/echo",
                  *       "temperature": 0.7,
                  *       "stream": true
                  *     }
@@ -1389,19 +1473,57 @@ export interface operations {
                     temperature?: number | null;
                     max_tokens?: number | null;
                     max_completion_tokens?: number | null;
-                    /** @description Stream as SSE. Default true. */
+                    /** @description Stream as SSE. Absent or null: true with `message` (the previous gateway streamed by default), false with `messages` (as OpenAI: one `chat.completion` object). */
                     stream?: boolean | null;
                     stream_options?: {
                         include_usage?: boolean;
                     } | null;
+                    /** @description Accepted for OpenAI compatibility; the model proxy is always told the authenticated user's id, which its spend tracking uses. */
                     user?: string;
-                    /** @description Only 1 is supported. */
-                    n?: 1 | null;
+                    /** @description Only 1: one reply per turn is stored. */
+                    n?: number | null;
                     top_p?: number | null;
                     presence_penalty?: number | null;
                     frequency_penalty?: number | null;
                     seed?: number | null;
                     stop?: string | string[] | null;
+                    response_format?: ({
+                        /** @constant */
+                        type: "text";
+                    } | {
+                        /** @constant */
+                        type: "json_object";
+                    } | {
+                        /** @constant */
+                        type: "json_schema";
+                        json_schema: {
+                            name: string;
+                            description?: string;
+                            /** @description A JSON Schema, at most 16 KB as JSON. */
+                            schema?: {
+                                [key: string]: unknown;
+                            };
+                            strict?: boolean | null;
+                        };
+                    }) | null;
+                    /** @description Not supported: the gateway stores and streams text replies; tool and function calls are not relayed */
+                    tools?: unknown;
+                    /** @description Not supported: the gateway stores and streams text replies; tool and function calls are not relayed */
+                    tool_choice?: unknown;
+                    /** @description Accepted; means nothing without tools. */
+                    parallel_tool_calls?: boolean | null;
+                    /** @description Not supported: the gateway stores and streams text replies; tool and function calls are not relayed */
+                    functions?: unknown;
+                    /** @description Not supported: the gateway stores and streams text replies; tool and function calls are not relayed */
+                    function_call?: unknown;
+                    /** @description Not supported: the gateway stores and streams text replies; audio is not produced */
+                    audio?: unknown;
+                    /** @description Not supported: the gateway stores and streams text replies; audio is not produced */
+                    modalities?: unknown;
+                    /** @description Not supported: log probabilities are not relayed */
+                    logprobs?: unknown;
+                    /** @description Not supported: log probabilities are not relayed */
+                    top_logprobs?: unknown;
                 };
             };
         };
@@ -1610,7 +1732,7 @@ export interface operations {
                  * @example {
                  *       "conversation_id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
                  *       "message_id": "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
-                 *       "model": "gpt-4o",
+                 *       "model": "local/echo",
                  *       "temperature": 0.9
                  *     }
                  */
@@ -1836,7 +1958,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "model": "gpt-4o",
+                 *       "model": "local/echo",
                  *       "temperature": 0.9,
                  *       "stream": false
                  *     }
@@ -3292,7 +3414,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "title": "Trip planning for Tbilisi",
-                 *       "model": "gpt-4o"
+                 *       "model": "local/echo"
                  *     }
                  */
                 "application/json": {
@@ -5011,7 +5133,7 @@ export interface operations {
                 /**
                  * @example {
                  *       "display_name": "Ada",
-                 *       "default_model": "openai/gpt-4o-mini",
+                 *       "default_model": "local/lorem",
                  *       "locale": "en-US",
                  *       "preferences": {
                  *         "theme": "dark"
@@ -5753,6 +5875,487 @@ export interface operations {
             504: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    createOpenAiChatCompletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Plan a three-day trip to Tbilisi.",
+                 *       "model": "local/echo",
+                 *       "temperature": 0.7,
+                 *       "stream": true
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The new user message (previous gateway form). */
+                    message?: string;
+                    /** @description OpenAI form: the last `user` message is the new message; earlier ones are context for a new conversation. */
+                    messages?: {
+                        /** @enum {unknown} */
+                        role: "system" | "user" | "assistant" | "developer";
+                        /** @description Text, or text parts (`[{type:"text", text}]`); other part types are not supported. */
+                        content: string | {
+                            /** @constant */
+                            type: "text";
+                            text: string;
+                        }[];
+                        name?: string;
+                    }[];
+                    /** @description Continue this conversation; absent or null starts one. */
+                    conversation_id?: string | null;
+                    /** @description Answer from this message (forks a branch) instead of the end of the active branch. */
+                    parent_message_id?: string | null;
+                    /** @description A model id as the catalogue lists it, e.g. `gpt-4o` or `anthropic/claude-3-5-sonnet`. */
+                    model?: string;
+                    temperature?: number | null;
+                    max_tokens?: number | null;
+                    max_completion_tokens?: number | null;
+                    /** @description Stream as SSE. Absent or null: true with `message` (the previous gateway streamed by default), false with `messages` (as OpenAI: one `chat.completion` object). */
+                    stream?: boolean | null;
+                    stream_options?: {
+                        include_usage?: boolean;
+                    } | null;
+                    /** @description Accepted for OpenAI compatibility; the model proxy is always told the authenticated user's id, which its spend tracking uses. */
+                    user?: string;
+                    /** @description Only 1: one reply per turn is stored. */
+                    n?: number | null;
+                    top_p?: number | null;
+                    presence_penalty?: number | null;
+                    frequency_penalty?: number | null;
+                    seed?: number | null;
+                    stop?: string | string[] | null;
+                    response_format?: ({
+                        /** @constant */
+                        type: "text";
+                    } | {
+                        /** @constant */
+                        type: "json_object";
+                    } | {
+                        /** @constant */
+                        type: "json_schema";
+                        json_schema: {
+                            name: string;
+                            description?: string;
+                            /** @description A JSON Schema, at most 16 KB as JSON. */
+                            schema?: {
+                                [key: string]: unknown;
+                            };
+                            strict?: boolean | null;
+                        };
+                    }) | null;
+                    /** @description Not supported: the gateway stores and streams text replies; tool and function calls are not relayed */
+                    tools?: unknown;
+                    /** @description Not supported: the gateway stores and streams text replies; tool and function calls are not relayed */
+                    tool_choice?: unknown;
+                    /** @description Accepted; means nothing without tools. */
+                    parallel_tool_calls?: boolean | null;
+                    /** @description Not supported: the gateway stores and streams text replies; tool and function calls are not relayed */
+                    functions?: unknown;
+                    /** @description Not supported: the gateway stores and streams text replies; tool and function calls are not relayed */
+                    function_call?: unknown;
+                    /** @description Not supported: the gateway stores and streams text replies; audio is not produced */
+                    audio?: unknown;
+                    /** @description Not supported: the gateway stores and streams text replies; audio is not produced */
+                    modalities?: unknown;
+                    /** @description Not supported: log probabilities are not relayed */
+                    logprobs?: unknown;
+                    /** @description Not supported: log probabilities are not relayed */
+                    top_logprobs?: unknown;
+                };
+            };
+        };
+        responses: {
+            /** @description The reply: an SSE stream (`stream` true or absent) or one `chat.completion` object (`stream: false`). */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description The conversation of the turn (new or continued). */
+                    "X-Conversation-Id"?: string;
+                    /** @description The branch the reply is stored on. */
+                    "X-Branch-Id"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example data: {"id":"chatcmpl-9f2c","object":"chat.completion.chunk","created":1768469400,"model":"gpt-4o","choices":[{"index":0,"delta":{"role":"assistant","content":"Day"},"finish_reason":null}],"conversation":{"conversation_id":"3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10","branch_id":"7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d","user_message_id":"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"}}
+                     *
+                     *     data: {"id":"chatcmpl-9f2c","object":"chat.completion.chunk","created":1768469400,"model":"gpt-4o","choices":[{"index":0,"delta":{"content":" 1:"},"finish_reason":null}]}
+                     *
+                     *     : ping
+                     *
+                     *     data: {"id":"chatcmpl-9f2c","object":"chat.completion.chunk","created":1768469400,"model":"gpt-4o","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":21,"completion_tokens":412,"total_tokens":433},"conversation":{"conversation_id":"3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10","branch_id":"7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d","user_message_id":"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f","assistant_message_id":"2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a"}}
+                     *
+                     *     data: [DONE]
+                     */
+                    "text/event-stream": string;
+                    /**
+                     * @example {
+                     *       "id": "chatcmpl-9f2c",
+                     *       "object": "chat.completion",
+                     *       "created": 1768469400,
+                     *       "model": "gpt-4o",
+                     *       "choices": [
+                     *         {
+                     *           "index": 0,
+                     *           "message": {
+                     *             "role": "assistant",
+                     *             "content": "Day 1: the Old Town and Narikala fortress..."
+                     *           },
+                     *           "finish_reason": "stop"
+                     *         }
+                     *       ],
+                     *       "usage": {
+                     *         "prompt_tokens": 21,
+                     *         "completion_tokens": 412,
+                     *         "total_tokens": 433
+                     *       },
+                     *       "conversation": {
+                     *         "conversation_id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
+                     *         "branch_id": "7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *         "user_message_id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                     *         "assistant_message_id": "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ChatCompletion"];
+                };
+            };
+            /** @description Error: INVALID_JSON, BAD_REQUEST. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INSUFFICIENT_BALANCE. */
+            402: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: ACCOUNT_NOT_PROVISIONED, MODEL_NOT_ALLOWED. */
+            403: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_ERROR, UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_TIMEOUT. */
+            504: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listOpenAiModels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The models. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "object": "list",
+                     *       "data": [
+                     *         {
+                     *           "id": "local/echo",
+                     *           "object": "model",
+                     *           "created": 1768469400,
+                     *           "owned_by": "local"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiModelList"];
+                };
+            };
+            /** @description Error: AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_ERROR, UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    retrieveOpenAiModel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A model id; URL-encode a `/` in it (`openai%2Fgpt-4o`). */
+                model: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The model. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "local/echo",
+                     *       "object": "model",
+                     *       "created": 1768469400,
+                     *       "owned_by": "local"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpenAiModel"];
+                };
+            };
+            /** @description Error: AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_ERROR, UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

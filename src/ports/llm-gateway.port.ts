@@ -1,11 +1,46 @@
 import type { ChatMessage, TokenUsage } from '../domain/chat/chat';
 import { token } from './token';
 
-export interface CompletionRequest {
-  model: string;
-  messages: ChatMessage[];
+/** OpenAI `response_format`; a `json_schema` schema is passed as given. */
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; json_schema: { name: string; description?: string; schema?: Record<string, unknown>; strict?: boolean | null } };
+
+/** The sampling parameters a client may set; each goes to the model proxy as given when set. */
+export interface SamplingParams {
   temperature?: number;
   max_tokens?: number;
+  top_p?: number;
+  stop?: string | string[];
+  seed?: number;
+  presence_penalty?: number;
+  frequency_penalty?: number;
+  response_format?: ResponseFormat;
+}
+
+/** Every key of SamplingParams, for adapters that copy them into a request. */
+export const SAMPLING_PARAM_NAMES = [
+  'temperature',
+  'max_tokens',
+  'top_p',
+  'stop',
+  'seed',
+  'presence_penalty',
+  'frequency_penalty',
+  'response_format',
+] as const satisfies readonly (keyof SamplingParams)[];
+
+/** The sampling parameters set in `source` (undefined and null are unset). */
+export function samplingParamsOf(source: { [K in keyof SamplingParams]?: SamplingParams[K] | null }): SamplingParams {
+  return Object.fromEntries(
+    SAMPLING_PARAM_NAMES.filter((name) => source[name] !== undefined && source[name] !== null).map((name) => [name, source[name]]),
+  ) as SamplingParams;
+}
+
+export interface CompletionRequest extends SamplingParams {
+  model: string;
+  messages: ChatMessage[];
   /** The user's own LiteLLM virtual key: LiteLLM tracks spend and budget per key. Never logged. */
   apiKey: string;
   /** The platform user id, sent as OpenAI's `user` field for LiteLLM's spend tracking. */

@@ -8,6 +8,13 @@ import addFormats from 'ajv-formats';
 export const MAX_BYTES_KEYWORD = 'x-max-bytes';
 
 /**
+ * A field the service knows and refuses, with why: `{reason, except?}`. Any value but those in
+ * `except` is an error whose message is the reason, so a client learns why rather than only that
+ * the field "is not allowed".
+ */
+export const UNSUPPORTED_KEYWORD = 'x-unsupported';
+
+/**
  * One way to build a JSON-schema validator for TypeBox schemas. Bodies are validated without
  * coercion and without removing unknown properties (those must be rejected, not silently dropped);
  * query strings and path parameters arrive as text and need `coerceTypes`.
@@ -21,6 +28,12 @@ export function createAjv(options: Options = {}): Ajv {
     return false;
   };
   ajv.addKeyword({ keyword: MAX_BYTES_KEYWORD, schemaType: 'number', errors: true, validate: maxBytes });
+  const unsupported: SchemaValidateFunction = (rule: { reason: string; except?: unknown[] }, data: unknown) => {
+    if (data === undefined || (rule.except ?? []).includes(data)) return true;
+    unsupported.errors = [{ keyword: UNSUPPORTED_KEYWORD, message: `is not supported: ${rule.reason}`, params: {} }];
+    return false;
+  };
+  ajv.addKeyword({ keyword: UNSUPPORTED_KEYWORD, schemaType: 'object', errors: true, validate: unsupported });
   return ajv;
 }
 

@@ -9,6 +9,7 @@ import { MetricsTurnListener } from '../application/chat/metrics-turn-listener';
 import { RegenerateMessage } from '../application/chat/regenerate-message.use-case';
 import { ReplyGenerator } from '../application/chat/reply-generator';
 import { SendChatMessage } from '../application/chat/send-chat-message.use-case';
+import { ServedModels } from '../application/chat/served-models';
 import { ConversationActivityCache, InvalidateActivityOnTurn } from '../application/conversations/conversation-activity-cache';
 import { InvalidateUserCacheOnTurn } from '../application/user/invalidate-on-turn.listener';
 import { InvalidateUserCache } from '../application/user/invalidate-user-cache.use-case';
@@ -54,7 +55,7 @@ export const chat: FeatureModule = {
         new InvalidateActivityOnTurn(d.resolve(ConversationActivityCache)),
       ]),
     });
-    for (const useCase of [ChatAccount, ReplyGenerator, SendChatMessage, RegenerateMessage] as const) {
+    for (const useCase of [ChatAccount, ServedModels, ReplyGenerator, SendChatMessage, RegenerateMessage] as const) {
       c.registerSingleton(useCase as never);
     }
   },

@@ -1,5 +1,6 @@
 import { LitellmModelCatalog } from '../adapters/litellm/litellm-model-catalog';
 import { LocalModelCatalog } from '../adapters/memory/local-model-catalog';
+import { ALLOWED_MODELS_CACHE_KIND, ALLOWED_MODELS_TTL_SECONDS } from '../application/chat/served-models';
 import { GetModel } from '../application/models/get-model.use-case';
 import { ListModels } from '../application/models/list-models.use-case';
 import { MODELS_CACHE_KIND, MODELS_LAST_GOOD_CACHE_KIND, ModelCatalogReader } from '../application/models/model-catalog-reader';
@@ -13,6 +14,7 @@ export const models: FeatureModule = {
     cacheKinds[MODELS_CACHE_KIND] = { ttlSeconds: config.cacheTtlModelsSeconds };
     // Outlives the catalogue's TTL: served, marked stale, while LiteLLM is down.
     cacheKinds[MODELS_LAST_GOOD_CACHE_KIND] = { ttlSeconds: 7 * 24 * 3600 };
+    cacheKinds[ALLOWED_MODELS_CACHE_KIND] = { ttlSeconds: ALLOWED_MODELS_TTL_SECONDS };
     c.registerInstance(
       MODEL_CATALOG_SOURCE,
       litellm

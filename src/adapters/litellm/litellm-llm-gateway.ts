@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import type { TokenUsage } from '../../domain/chat/chat';
 import { AppError, isAppError } from '../../domain/errors/app-error';
 import type { Clock } from '../../ports/clock.port';
-import type { Completion, CompletionRequest, LlmGateway, StreamEvent } from '../../ports/llm-gateway.port';
+import { samplingParamsOf, type Completion, type CompletionRequest, type LlmGateway, type StreamEvent } from '../../ports/llm-gateway.port';
 import type { Logger } from '../../ports/logger.port';
 import { UpstreamClient } from '../http/upstream-client';
 import type { UpstreamObserver } from '../http/upstream-observer';
@@ -381,8 +381,7 @@ export class LiteLlmGateway implements LlmGateway {
       messages: request.messages,
       stream,
       ...(stream ? { stream_options: { include_usage: true } } : {}),
-      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-      ...(request.max_tokens === undefined ? {} : { max_tokens: request.max_tokens }),
+      ...samplingParamsOf(request),
       ...(request.endUserId === undefined ? {} : { user: request.endUserId }),
     };
   }

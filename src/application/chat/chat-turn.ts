@@ -1,4 +1,5 @@
 import type { TokenUsage } from '../../domain/chat/chat';
+import type { SamplingParams } from '../../ports/llm-gateway.port';
 import { token } from '../../ports/token';
 
 /** Where a turn lives: known before the first token, so it can go out in response headers. */
@@ -32,11 +33,8 @@ export interface CompletedTurn {
   cost_usd?: number;
 }
 
-/** Generation parameters the client may set. */
-export interface GenerationParams {
-  temperature?: number;
-  max_tokens?: number;
-}
+/** Generation parameters the client may set: the model proxy's sampling parameters. */
+export type GenerationParams = SamplingParams;
 
 /** How a turn ended, for listeners (cache invalidation, metrics). */
 export interface TurnOutcome {

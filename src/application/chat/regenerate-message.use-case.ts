@@ -6,6 +6,7 @@ import { CHAT_POLICY, type ChatPolicy } from '../chat-policy';
 import { ChatAccount } from './chat-account';
 import type { ChatEvent, CompletedTurn, GenerationParams, StreamingTurn } from './chat-turn';
 import { ReplyGenerator, type ReplyRequest } from './reply-generator';
+import { ServedModels } from './served-models';
 
 export interface RegenerateCommand {
   /** The assistant reply to produce again. */
@@ -28,6 +29,7 @@ export class RegenerateMessage {
     @inject(ChatAccount) private readonly account: ChatAccount,
     @inject(ReplyGenerator) private readonly replies: ReplyGenerator,
     @inject(CHAT_POLICY) private readonly policy: ChatPolicy,
+    @inject(ServedModels) private readonly models: ServedModels,
   ) {}
 
   async stream(user: UserContext, cmd: RegenerateCommand, signal: AbortSignal): Promise<StreamingTurn> {
@@ -69,7 +71,9 @@ export class RegenerateMessage {
   }
 
   private async prepare(user: UserContext, cmd: RegenerateCommand): Promise<ReplyRequest> {
+    // Refusals before the fork is written: the balance and the model asked for.
     const { apiKey } = await this.account.authorize(user);
+    if (cmd.model) await this.models.ensureAllowed(user, apiKey, cmd.model);
     if (cmd.conversation_id) {
       const message = await this.store.getMessage(user, cmd.message_id);
       if (message.conversation_id !== cmd.conversation_id) throw new AppError('NOT_FOUND', 'Message not found in this conversation');

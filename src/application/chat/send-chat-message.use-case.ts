@@ -6,6 +6,7 @@ import { CHAT_POLICY, type ChatPolicy } from '../chat-policy';
 import { ChatAccount } from './chat-account';
 import type { CompletedTurn, GenerationParams, StreamingTurn } from './chat-turn';
 import { ReplyGenerator, type ReplyRequest } from './reply-generator';
+import { ServedModels } from './served-models';
 
 export interface SendChatCommand {
   /** Absent: a new conversation. */
@@ -32,6 +33,7 @@ export class SendChatMessage {
     @inject(ChatAccount) private readonly account: ChatAccount,
     @inject(ReplyGenerator) private readonly replies: ReplyGenerator,
     @inject(CHAT_POLICY) private readonly policy: ChatPolicy,
+    @inject(ServedModels) private readonly models: ServedModels,
   ) {}
 
   async stream(user: UserContext, cmd: SendChatCommand, signal: AbortSignal): Promise<StreamingTurn> {
@@ -44,11 +46,14 @@ export class SendChatMessage {
   }
 
   private async prepare(user: UserContext, cmd: SendChatCommand): Promise<ReplyRequest> {
-    // The balance is checked before anything is stored or any model is called.
-    const { apiKey } = await this.account.authorize(user);
     // A new conversation gets the gateway's default model, as CreateConversation gives it: left to
     // the store, it would get the Edge Function's own default, which LiteLLM may not serve at all.
     const model = cmd.model ?? (cmd.conversation_id ? undefined : this.policy.defaultModel);
+    // Every check that can refuse the turn runs before anything is stored: the balance, the model
+    // (the stream slot and the rate limit were taken before this). A missing or foreign
+    // conversation or parent message is refused by the store before it writes.
+    const { apiKey } = await this.account.authorize(user);
+    if (model) await this.models.ensureAllowed(user, apiKey, model);
     const added = await this.store.addUserMessage(user, {
       ...(cmd.conversation_id ? { conversation_id: cmd.conversation_id } : {}),
       ...(cmd.parent_message_id ? { parent_id: cmd.parent_message_id } : {}),

@@ -16,6 +16,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Conversations: 'Conversations, their branches and full message trees.',
   Messages: 'Single messages: read, edit, regenerate.',
   Models: 'The model catalogue with pricing, context limits and capabilities.',
+  'OpenAI compatible':
+    "`/openai/v1`: the base URL for OpenAI SDKs. OpenAI's shapes without the envelope (`models` list and retrieve); `chat/completions` as under `/v1`.",
   User: "The caller's profile, balance, usage and statistics.",
   Batch: 'Batch updates, confirmed mass deletion and export.',
   Import: 'Bringing conversations in from ChatGPT, Claude and gateway exports.',
@@ -26,7 +28,7 @@ const API_DESCRIPTION = `The API gateway of the AI chat platform: conversations 
 Guides: \`docs/integration-guide.md\` (frontend) and \`docs/migration-guide.md\` (from the previous gateway) in the repository.
 
 ## Authentication
-Send the Supabase access token of the signed-in user (\`session.access_token\`) as \`Authorization: Bearer <token>\`. Every \`/v1\` operation requires it.
+Send the Supabase access token of the signed-in user (\`session.access_token\`) as \`Authorization: Bearer <token>\`. Every \`/v1\` and \`/openai/v1\` operation requires it. Development instance without Supabase: \`npm run token -- <user-uuid>\` prints one.
 \`401 AUTH_EXPIRED\`: refresh the session and retry once. \`AUTH_INVALID\` / \`AUTH_REQUIRED\`: sign the user in again.
 
 ## Envelope
@@ -250,7 +252,8 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], info: OpenApi
           type: 'http',
           scheme: 'bearer',
           bearerFormat: 'JWT',
-          description: 'The Supabase access token of the signed-in user.',
+          description:
+            'The Supabase access token of the signed-in user. On a development instance without Supabase, mint one with `npm run token -- <user-uuid>` (e.g. `npm run token -- 11111111-1111-4111-8111-111111111111`).',
         },
       },
       headers: {

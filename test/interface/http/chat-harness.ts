@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import type { DependencyContainer } from 'tsyringe';
 import { MemoryConversationStore } from '../../../src/adapters/memory/memory-conversation-store';
 import type { MemoryUserDirectory } from '../../../src/adapters/memory/memory-user-directory';
 import { CryptoIdGenerator } from '../../../src/adapters/system/crypto-id-generator';
@@ -45,6 +46,7 @@ export async function startChat(
   setup: ChatSetup,
   env: Record<string, string> = {},
   edgeStore: MemoryConversationStore = edgeBackingStore(),
+  configure?: (container: DependencyContainer) => void,
 ): Promise<ChatHarness> {
   const litellm = setup === 'embedded' ? undefined : await FakeLiteLlmServer.start();
   const edge = setup === 'edge+litellm' ? await FakeEdgeFunction.start(edgeStore) : undefined;
@@ -56,6 +58,7 @@ export async function startChat(
       ...(edge ? { EDGE_FUNCTION_URL: edge.url, SUPABASE_ANON_KEY: 'test-anon-key' } : {}),
       ...env,
     }),
+    ...(configure ? { configure } : {}),
   });
   const store = app.container.resolve(CONVERSATION_STORE);
   return {

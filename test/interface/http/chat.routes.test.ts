@@ -42,7 +42,10 @@ describe('chat routes over the fake LiteLLM (memory store)', () => {
     const tokens = ['Tbi', 'lisi', ' is', ' lovely', ' in', ' May', '.'];
     const bodies: [string, Json][] = [
       ["the previous gateway's body", { message: 'Tell me about Tbilisi', temperature: 0.3 }],
-      ['the OpenAI body', { model: FAKE_MODEL, messages: [{ role: 'user', content: 'Tell me about Tbilisi' }], temperature: 0.3 }],
+      [
+        'the OpenAI body (stream: true)',
+        { model: FAKE_MODEL, messages: [{ role: 'user', content: 'Tell me about Tbilisi' }], temperature: 0.3, stream: true },
+      ],
     ];
     for (const [label, body] of bodies) {
       it(`streams exactly what LiteLLM sent, then the final chunk and [DONE], with ${label}`, async () => {

@@ -10,6 +10,7 @@ import { metricsRoutes } from './metrics.routes';
 import { userRoutes } from './user.routes';
 import { modelsRoutes } from './models.routes';
 import { importRoutes } from './import.routes';
+import { openAiRoutes } from './openai.routes';
 
 /**
  * Every route the service serves, in documentation order. The OpenAPI document, `/info` and the
@@ -35,6 +36,7 @@ export function allRoutes(): RouteSpec[] {
     ...messageRoutes(),
     ...userRoutes(),
     ...modelsRoutes(),
+    ...openAiRoutes(),
     ...serviceInfoRoutes(() => routes),
     ...healthRoutes(),
     ...metricsRoutes(),

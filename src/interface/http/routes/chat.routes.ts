@@ -11,6 +11,7 @@ import type { ErrorCode } from '../../../domain/errors/error-codes';
 import { CLOCK, type Clock } from '../../../ports/clock.port';
 import { ID_GENERATOR, type IdGenerator } from '../../../ports/id-generator.port';
 import { LOGGER, type Logger } from '../../../ports/logger.port';
+import { samplingParamsOf } from '../../../ports/llm-gateway.port';
 import { METRICS, type Metrics } from '../../../ports/metrics.port';
 import { STREAM_SLOTS, type StreamSlots } from '../../../ports/rate-limit-store.port';
 import { HANDLED, ok, raw, userOf, type RouteInput, type RouteReply, type RouteSpec } from '../routing/route-spec';
@@ -77,16 +78,9 @@ export function toSendCommand(body: ChatBody): SendChatCommand {
   };
 }
 
-function generationParams(body: {
-  temperature?: number | null;
-  max_tokens?: number | null;
-  max_completion_tokens?: number | null;
-}): GenerationParams {
-  const maxTokens = body.max_tokens ?? body.max_completion_tokens;
-  return {
-    ...(body.temperature !== undefined && body.temperature !== null ? { temperature: body.temperature } : {}),
-    ...(maxTokens !== undefined && maxTokens !== null ? { max_tokens: maxTokens } : {}),
-  };
+/** The sampling parameters a body sets (null is unset); OpenAI's `max_completion_tokens` is `max_tokens`. */
+function generationParams(body: Parameters<typeof samplingParamsOf>[0] & { max_completion_tokens?: number | null }): GenerationParams {
+  return samplingParamsOf({ ...body, max_tokens: body.max_tokens ?? body.max_completion_tokens });
 }
 
 function completionId(input: RouteInput): string {
@@ -249,10 +243,10 @@ export function chatRoutes(): RouteSpec[] {
         'A balance at or below zero is `402 INSUFFICIENT_BALANCE` before any model call.\n\n' +
         STREAM_DESCRIPTION,
       body: ChatCompletionBody,
+      // Runs as is on the embedded default ("Try it out"): a new conversation on a model it serves.
       bodyExample: {
-        conversation_id: EX.conversationId,
         message: 'Plan a three-day trip to Tbilisi.',
-        model: 'gpt-4o',
+        model: 'local/echo',
         temperature: 0.7,
         stream: true,
       },
@@ -297,7 +291,9 @@ export function chatRoutes(): RouteSpec[] {
         const body = input.body as ChatBody;
         const cmd = toSendCommand(body);
         const useCase = input.container.resolve(SendChatMessage);
-        if (body.stream ?? true) return withStreamSlot(input, () => useCase.stream(userOf(input), cmd, input.signal));
+        // OpenAI's form answers one object unless asked to stream; the previous gateway's form streamed by default.
+        if (body.stream ?? body.messages === undefined)
+          return withStreamSlot(input, () => useCase.stream(userOf(input), cmd, input.signal));
         const turn = await useCase.complete(userOf(input), cmd, input.signal);
         return raw(chatCompletionObject(turn, completionId(input), nowSeconds(input)), 200, placementHeaders(turn));
       },
@@ -314,7 +310,7 @@ export function chatRoutes(): RouteSpec[] {
         '`message_id` must be an assistant message of `conversation_id`.\n\n' +
         STREAM_DESCRIPTION,
       body: RegenerateBody,
-      bodyExample: { conversation_id: EX.conversationId, message_id: EX.assistantMessageId, model: 'gpt-4o', temperature: 0.9 },
+      bodyExample: { conversation_id: EX.conversationId, message_id: EX.assistantMessageId, model: 'local/echo', temperature: 0.9 },
       responses: regenerateResponses(SSE_ERROR_EXAMPLE),
       errors: CHAT_ERRORS,
       async handler(input) {
@@ -339,7 +335,7 @@ export function chatRoutes(): RouteSpec[] {
         'A user or system message is `422`. `stream: true` streams like a chat completion.',
       params: IdParams,
       body: MessageRegenerateBody,
-      bodyExample: { model: 'gpt-4o', temperature: 0.9, stream: false },
+      bodyExample: { model: 'local/echo', temperature: 0.9, stream: false },
       responses: regenerateResponses(SSE_EXAMPLE),
       errors: CHAT_ERRORS,
       async handler(input) {

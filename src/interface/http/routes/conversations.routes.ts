@@ -56,7 +56,7 @@ export function conversationRoutes(): RouteSpec[] {
         'Creates a conversation with its `Main` branch. Without a `model` the deployment default is used. ' +
         'Without a `title` the first 50 characters of the first reply become the title.',
       body: Type.Object({ title: Type.Optional(Title), model: Type.Optional(ModelId) }, { additionalProperties: false }),
-      bodyExample: { title: 'Trip planning for Tbilisi', model: 'gpt-4o' },
+      bodyExample: { title: 'Trip planning for Tbilisi', model: 'local/echo' },
       responses: { 201: { description: 'The new conversation.', schema: ConversationSchema, example: exampleConversation } },
       errors: STORE_ERRORS,
       async handler(input) {

@@ -38,7 +38,7 @@ export function userRoutes(): RouteSpec[] {
         '`email`, `id` or any unknown field is a 422 `VALIDATION_ERROR` with one entry per field in `details.fields`, and nothing is written. ' +
         'Answers the updated profile; the next `GET` shows it.',
       body: UpdateProfileBody,
-      bodyExample: { display_name: 'Ada', default_model: 'openai/gpt-4o-mini', locale: 'en-US', preferences: { theme: 'dark' } },
+      bodyExample: { display_name: 'Ada', default_model: 'local/lorem', locale: 'en-US', preferences: { theme: 'dark' } },
       responses: { 200: { description: 'The updated profile.', schema: UserProfileSchema, example: exampleProfile } },
       errors: [...UPSTREAM_ERRORS],
       async handler({ container, user, body }) {

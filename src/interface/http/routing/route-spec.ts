@@ -111,8 +111,11 @@ export function isRateLimitExempt(path: string): boolean {
   return RATE_LIMIT_EXEMPT.test(path);
 }
 
+/** The authenticated mounts: the gateway's API and its OpenAI-compatible twin. */
+const AUTHENTICATED_MOUNTS = ['/v1', '/openai/v1'];
+
 export function isAuthenticatedPath(path: string): boolean {
-  return path === '/v1' || path.startsWith('/v1/');
+  return AUTHENTICATED_MOUNTS.some((mount) => path === mount || path.startsWith(`${mount}/`));
 }
 
 /** Paths whose body the route reads itself (`rawBody`): the JSON body parser leaves them alone. */

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { ERROR_CODES } from '../../../domain/errors/error-codes';
+import { MAX_BYTES_KEYWORD, UNSUPPORTED_KEYWORD } from '../../../support/json-schema';
 import { Uuid } from './common.schemas';
 import { MESSAGE_CONTENT_MAX, MessageSchema, ModelId } from './conversation.schemas';
 
@@ -23,6 +24,55 @@ export const OpenAiMessage = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const JSON_SCHEMA_MAX_BYTES = 16 * 1024;
+
+/** OpenAI `response_format`: plain text, any JSON object, or JSON following a schema. Passed to the model. */
+const ResponseFormat = Type.Union(
+  [
+    Type.Object({ type: Type.Literal('text') }, { additionalProperties: false }),
+    Type.Object({ type: Type.Literal('json_object') }, { additionalProperties: false }),
+    Type.Object(
+      {
+        type: Type.Literal('json_schema'),
+        json_schema: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+            description: Type.Optional(Type.String({ maxLength: 1000 })),
+            schema: Type.Optional(
+              Type.Record(Type.String({ maxLength: 200 }), Type.Unknown(), {
+                maxProperties: 100,
+                propertyNames: { maxLength: 200 },
+                [MAX_BYTES_KEYWORD]: JSON_SCHEMA_MAX_BYTES,
+                description: `A JSON Schema, at most ${JSON_SCHEMA_MAX_BYTES / 1024} KB as JSON.`,
+              }),
+            ),
+            strict: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      { additionalProperties: false },
+    ),
+  ],
+  { description: 'OpenAI `response_format`, passed to the model: `text`, `json_object` or `json_schema`.' },
+);
+
+/**
+ * An OpenAI field the gateway cannot honour: any value but `harmless` ones (which ask for nothing)
+ * is a 422 naming the field with this reason.
+ */
+function unsupported(reason: string, harmless: unknown[] = [null]): ReturnType<typeof Type.Unknown> {
+  return Type.Unknown({
+    [UNSUPPORTED_KEYWORD]: { reason, except: harmless },
+    [MAX_BYTES_KEYWORD]: JSON_SCHEMA_MAX_BYTES,
+    description: `Not supported: ${reason}`,
+  });
+}
+
+const TOOLS_REASON = 'the gateway stores and streams text replies; tool and function calls are not relayed';
+const AUDIO_REASON = 'the gateway stores and streams text replies; audio is not produced';
+const LOGPROBS_REASON = 'log probabilities are not relayed';
 
 /**
  * Both bodies the endpoint accepts, as one schema: the previous gateway's (`message`) and the
@@ -54,12 +104,28 @@ export const ChatCompletionBody = Type.Object(
     temperature: Type.Optional(Type.Union([Temperature, Type.Null()])),
     max_tokens: Type.Optional(Type.Union([MaxTokens, Type.Null()])),
     max_completion_tokens: Type.Optional(Type.Union([MaxTokens, Type.Null()])),
-    stream: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: 'Stream as SSE. Default true.' })),
+    stream: Type.Optional(
+      Type.Union([Type.Boolean(), Type.Null()], {
+        description:
+          'Stream as SSE. Absent or null: true with `message` (the previous gateway streamed by default), false with `messages` (as OpenAI: one `chat.completion` object).',
+      }),
+    ),
     stream_options: Type.Optional(
       Type.Union([Type.Object({ include_usage: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), Type.Null()]),
     ),
-    user: Type.Optional(Type.String({ maxLength: 256 })),
-    n: Type.Optional(Type.Union([Type.Literal(1), Type.Null()], { description: 'Only 1 is supported.' })),
+    user: Type.Optional(
+      Type.String({
+        maxLength: 256,
+        description:
+          "Accepted for OpenAI compatibility; the model proxy is always told the authenticated user's id, which its spend tracking uses.",
+      }),
+    ),
+    n: Type.Optional(
+      Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], {
+        [UNSUPPORTED_KEYWORD]: { reason: 'one reply per turn is stored, so n must be 1', except: [1, null] },
+        description: 'Only 1: one reply per turn is stored.',
+      }),
+    ),
     top_p: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 1 }), Type.Null()])),
     presence_penalty: Type.Optional(Type.Union([Type.Number({ minimum: -2, maximum: 2 }), Type.Null()])),
     frequency_penalty: Type.Optional(Type.Union([Type.Number({ minimum: -2, maximum: 2 }), Type.Null()])),
@@ -67,6 +133,18 @@ export const ChatCompletionBody = Type.Object(
     stop: Type.Optional(
       Type.Union([Type.String({ maxLength: 100 }), Type.Array(Type.String({ maxLength: 100 }), { maxItems: 4 }), Type.Null()]),
     ),
+    response_format: Type.Optional(Type.Union([ResponseFormat, Type.Null()])),
+    tools: Type.Optional(unsupported(TOOLS_REASON)),
+    tool_choice: Type.Optional(unsupported(TOOLS_REASON)),
+    parallel_tool_calls: Type.Optional(
+      Type.Union([Type.Boolean(), Type.Null()], { description: 'Accepted; means nothing without tools.' }),
+    ),
+    functions: Type.Optional(unsupported(TOOLS_REASON)),
+    function_call: Type.Optional(unsupported(TOOLS_REASON)),
+    audio: Type.Optional(unsupported(AUDIO_REASON)),
+    modalities: Type.Optional(unsupported(AUDIO_REASON)),
+    logprobs: Type.Optional(unsupported(LOGPROBS_REASON, [null, false])),
+    top_logprobs: Type.Optional(unsupported(LOGPROBS_REASON)),
   },
   { additionalProperties: false },
 );
