@@ -20,6 +20,7 @@ import { compressJson } from './middleware/compress-json';
 import { recordRequests } from './middleware/record-requests';
 import { debugRoutes } from './routes/debug.routes';
 import { corsFromAllowList, securityHeaders } from './middleware/security';
+import { beginResponseLifecycle, onResponseEnd } from './response-lifecycle';
 import { buildRouter, notFoundOrMethodNotAllowed } from './routing/register-routes';
 import { isAuthenticatedPath, isRateLimitExempt, type RouteSpec } from './routing/route-spec';
 import { allRoutes } from './routes/all-routes';
@@ -52,8 +53,12 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
 
   const lifecycle = container.resolve<ServiceLifecycle>(SERVICE_LIFECYCLE);
   app.use(async (ctx, next) => {
-    const finished = lifecycle.requestStarted();
-    ctx.res.once('close', finished);
+    // One `close` listener per response; whatever must know when it is over subscribes to it, and a
+    // subscriber that fails is logged here instead of throwing out of the event (and the process).
+    beginResponseLifecycle(ctx.res, (err, subscriber) =>
+      logger.error({ err, subscriber, request_id: ctx.state.requestId }, 'a response-end subscriber failed'),
+    );
+    onResponseEnd(ctx.res, 'in-flight count', lifecycle.requestStarted());
     // While draining, keep-alive clients are told to reconnect (to another replica).
     if (lifecycle.isDraining) ctx.set('Connection', 'close');
     await next();

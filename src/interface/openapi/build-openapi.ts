@@ -59,6 +59,12 @@ function extractComponents(schema: unknown, components: Record<string, Json>): u
   }
   const name = obj[COMPONENT_KEY];
   if (typeof name === 'string') {
+    // The same schema reused is one component; two different schemas under one name would silently
+    // replace each other in the document, so the build fails instead.
+    const existing = Object.hasOwn(components, name) ? components[name] : undefined;
+    if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(out)) {
+      throw new Error(`Two different schemas are both named component "${name}": rename one`);
+    }
     components[name] = out;
     return { $ref: `#/components/schemas/${name}` };
   }

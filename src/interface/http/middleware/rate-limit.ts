@@ -137,7 +137,14 @@ export function rateLimiters(deps: RateLimitDeps): RateLimiters {
     writes: limiter(deps.store, ns('writes'), config.rateLimitWrites, windowMs, userId),
   };
   const run = runner(deps);
-  const timer = setInterval(() => [byIp, ...Object.values(byClass)].forEach(sweep), windowMs);
+  // Background work: a failure is logged, never thrown out of the timer (and the process).
+  const timer = setInterval(() => {
+    try {
+      [byIp, ...Object.values(byClass)].forEach(sweep);
+    } catch (err) {
+      deps.logger.error({ err }, 'rate-limit sweep failed');
+    }
+  }, windowMs);
   timer.unref();
   const off: Middleware = (_ctx, next) => next();
   if (!config.rateLimitEnabled) return { anonymous: off, perUser: off, close: () => clearInterval(timer) };

@@ -4,6 +4,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { AppError } from '../../../domain/errors/app-error';
 import { compileValidator, validationError, type CompiledValidator } from './request-validator';
 import { successEnvelope } from '../envelope';
+import { onResponseEnd } from '../response-lifecycle';
 import { deprecationHeaders, requiresAuth, toRouterPath, type RouteReply, type RouteSpec } from './route-spec';
 
 export type Authenticator = (ctx: Context) => Promise<unknown>;
@@ -26,7 +27,7 @@ function writeReply(ctx: Context, reply: RouteReply): void {
  */
 function requestSignal(ctx: Context): AbortSignal {
   const controller = new AbortController();
-  ctx.res.once('close', () => {
+  onResponseEnd(ctx.res, 'abort signal', () => {
     if (!ctx.res.writableFinished) controller.abort(new Error('client disconnected'));
   });
   ctx.state.abortRequest = (reason: Error) => controller.abort(reason);
