@@ -54,7 +54,11 @@ describe('Security: hostile JSON bodies', () => {
 
   it('accepts nesting up to the limit and refuses one level more', async () => {
     const at = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
-    const within = await app.json('/anything', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: at(MAX_JSON_DEPTH) });
+    const within = await app.json('/anything', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: at(MAX_JSON_DEPTH),
+    });
     expectErrorEnvelope(within, 404, 'NOT_FOUND');
     const beyond = await app.json('/anything', {
       method: 'POST',
@@ -77,7 +81,13 @@ describe('Security: hostile JSON bodies', () => {
   });
 
   it('bounds the text rule too: thousands of control characters give at most the cap', async () => {
-    const body = { title: 'x', count: 1, kind: 'note', done: false, extra: Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`k${i}`, '\u0000'])) };
+    const body = {
+      title: 'x',
+      count: 1,
+      kind: 'note',
+      done: false,
+      extra: Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`k${i}`, '\u0000'])),
+    };
     const res = await app.json(ITEM_URL, {
       method: 'POST',
       headers: { ...bearer(devToken()), 'Content-Type': 'application/json' },

@@ -29,6 +29,9 @@ export function redact(value: unknown, secrets: readonly string[] = [], depth = 
   if (Array.isArray(value)) return value.map((v) => redact(v, secrets, depth + 1));
   // fromEntries defines own properties: a `__proto__` key stays a key instead of replacing the prototype.
   return Object.fromEntries(
-    Object.entries(value).map(([k, v]) => [k, SECRET_FIELD.test(k) && v !== undefined && v !== null ? REDACTED : redact(v, secrets, depth + 1)]),
+    Object.entries(value).map(([k, v]) => [
+      k,
+      SECRET_FIELD.test(k) && v !== undefined && v !== null ? REDACTED : redact(v, secrets, depth + 1),
+    ]),
   );
 }

@@ -57,9 +57,7 @@ describe('OpenAPI document', () => {
   it('fails the build when two different schemas claim the same component name, and shares one reused schema', () => {
     const first = Type.Object({ a: Type.String() }, { 'x-component': 'Twin' });
     const second = Type.Object({ b: Type.Integer() }, { 'x-component': 'Twin' });
-    expect(() => buildOpenApiDocument([routeReturning('/one', first), routeReturning('/two', second)], { version: '0' })).to.throw(
-      /Twin/,
-    );
+    expect(() => buildOpenApiDocument([routeReturning('/one', first), routeReturning('/two', second)], { version: '0' })).to.throw(/Twin/);
     const doc = buildOpenApiDocument([routeReturning('/one', first), routeReturning('/again', first)], { version: '0' }) as {
       components: { schemas: Record<string, unknown> };
     };
