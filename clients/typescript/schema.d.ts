@@ -5669,6 +5669,13 @@ export interface operations {
                                 status: "healthy";
                             };
                         };
+                        /** @description Misconfigurations noticed while running, e.g. `ignored_x_forwarded_for`: requests carry `X-Forwarded-For` in production while `TRUST_PROXY` is off. Absent when there are none; they do not change `status`. */
+                        warnings?: {
+                            code: string;
+                            message: string;
+                            /** Format: date-time */
+                            since: string;
+                        }[];
                     };
                 };
             };
@@ -5763,6 +5770,13 @@ export interface operations {
                                 status: "healthy";
                             };
                         };
+                        /** @description Misconfigurations noticed while running, e.g. `ignored_x_forwarded_for`: requests carry `X-Forwarded-For` in production while `TRUST_PROXY` is off. Absent when there are none; they do not change `status`. */
+                        warnings?: {
+                            code: string;
+                            message: string;
+                            /** Format: date-time */
+                            since: string;
+                        }[];
                     };
                 };
             };

@@ -9,7 +9,9 @@ import { AUDIT_LOGGER, LOGGER, type Logger } from '../../ports/logger.port';
 import { METRICS, type Metrics } from '../../ports/metrics.port';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../ports/rate-limit-store.port';
 import { REQUEST_JOURNAL, type RequestJournal } from '../../ports/request-journal.port';
-import { authenticate } from './middleware/authenticate';
+import { authenticate, identify } from './middleware/authenticate';
+import { warnOnIgnoredForwardedFor } from './middleware/forwarded-for-warning';
+import { RUNTIME_WARNINGS } from '../../application/runtime-warnings';
 import { jsonBodyParser } from './middleware/body-parser';
 import { errorHandler } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';
@@ -21,8 +23,8 @@ import { recordRequests } from './middleware/record-requests';
 import { debugRoutes } from './routes/debug.routes';
 import { corsFromAllowList, securityHeaders } from './middleware/security';
 import { beginResponseLifecycle, onResponseEnd } from './response-lifecycle';
-import { buildRouter, notFoundOrMethodNotAllowed } from './routing/register-routes';
-import { isAuthenticatedPath, isRateLimitExempt, type RouteSpec } from './routing/route-spec';
+import { buildRouter, matchRoute, notFoundOrMethodNotAllowed } from './routing/register-routes';
+import { isAuthenticatedPath, type RouteSpec } from './routing/route-spec';
 import { allRoutes } from './routes/all-routes';
 
 export interface AppOptions {
@@ -79,8 +81,16 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
     audit,
     logger,
   });
-  // Before authentication, per IP: also bounds token guessing. Probes of load balancers are exempt.
-  app.use((ctx, next) => (isRateLimitExempt(ctx.path) ? next() : limits.anonymous(ctx, next)));
+  app.use(warnOnIgnoredForwardedFor(config, container.resolve(RUNTIME_WARNINGS), logger, clock));
+  // Who calls (a valid token or nobody) and which operation runs decide the one limit that applies:
+  // per user and class with a valid token, per IP without one. Both before the body is read.
+  app.use(async (ctx, next) => {
+    await identify(ctx, verifier);
+    await next();
+  });
+  app.use(matchRoute(router, routes));
+  app.use(limits.anonymous);
+  app.use(limits.perUser);
   app.use(jsonBodyParser(config.bodyLimitBytes));
   // Everything under /v1 is authenticated before routing, so no /v1 route can be mounted without it
   // and an unknown /v1 path does not reveal to an anonymous caller that it does not exist.
@@ -88,7 +98,6 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
     if (isAuthenticatedPath(ctx.path) && ctx.method !== 'OPTIONS') await auth(ctx);
     await next();
   });
-  app.use(limits.perUser);
   app.use(notFoundOrMethodNotAllowed(router));
   app.use(router.routes());
   return app;
