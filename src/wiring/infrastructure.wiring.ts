@@ -88,6 +88,7 @@ export function registerInfrastructure(
           poolSize: config.connectionPoolSize,
           timeoutMs: config.upstreamTimeoutMs,
           observer: metrics,
+          maxResponseBytes: config.upstreamMaxResponseBytes,
         },
         clock,
         logger.child({ component: 'litellm' }),
@@ -101,6 +102,7 @@ export function registerInfrastructure(
         poolSize: config.connectionPoolSize,
         timeoutMs: config.upstreamTimeoutMs,
         observer: metrics,
+        maxResponseBytes: config.upstreamMaxResponseBytes,
       }
     : undefined;
   const supabaseRest = supabaseRestOptions

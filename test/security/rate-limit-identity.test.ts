@@ -66,6 +66,7 @@ const PRODUCTION = {
   LITELLM_URL: 'http://127.0.0.1:9',
   LITELLM_MASTER_KEY: 'master-key-of-litellm',
   JWT_SECRET_KEY: 'a-project-secret-of-at-least-32-characters',
+  METRICS_TOKEN: 'a-metrics-token-for-the-scraper',
 };
 
 describe('Security: X-Forwarded-For while TRUST_PROXY is off (production)', () => {

@@ -91,7 +91,9 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
   app.use(matchRoute(router, routes));
   app.use(limits.anonymous);
   app.use(limits.perUser);
-  app.use(jsonBodyParser(config.bodyLimitBytes));
+  // Uploads (`rawBody` operations) are streamed by their handler, with their own limit.
+  const bodyParser = jsonBodyParser(config.bodyLimitBytes);
+  app.use((ctx, next) => ((ctx.state.route as RouteSpec | undefined)?.rawBody ? next() : bodyParser(ctx, next)));
   // Everything under /v1 is authenticated before routing, so no /v1 route can be mounted without it
   // and an unknown /v1 path does not reveal to an anonymous caller that it does not exist.
   app.use(async (ctx, next) => {

@@ -76,6 +76,11 @@ export interface RouteSpec {
   query?: TSchema;
   body?: TSchema;
   bodyExample?: unknown;
+  /**
+   * A body the handler reads itself as a stream (an uploaded file): documented with this schema,
+   * never parsed or validated before the handler, and exempt from BODY_LIMIT_BYTES.
+   */
+  rawBody?: { contentType: string; schema: TSchema; example?: unknown };
   responses: Record<number, ResponseSpec>;
   /** Error codes this operation can answer besides the generic ones added for auth and bodies. */
   errors?: ErrorCode[];
