@@ -6585,6 +6585,13 @@ export interface operations {
                                 status: "healthy";
                             };
                         };
+                        /** @description Misconfigurations noticed while running, e.g. `ignored_x_forwarded_for`: requests carry `X-Forwarded-For` in production while `TRUST_PROXY` is off. Absent when there are none; they do not change `status`. */
+                        warnings?: {
+                            code: string;
+                            message: string;
+                            /** Format: date-time */
+                            since: string;
+                        }[];
                     };
                 };
             };
@@ -6679,6 +6686,13 @@ export interface operations {
                                 status: "healthy";
                             };
                         };
+                        /** @description Misconfigurations noticed while running, e.g. `ignored_x_forwarded_for`: requests carry `X-Forwarded-For` in production while `TRUST_PROXY` is off. Absent when there are none; they do not change `status`. */
+                        warnings?: {
+                            code: string;
+                            message: string;
+                            /** Format: date-time */
+                            since: string;
+                        }[];
                     };
                 };
             };
