@@ -14,12 +14,12 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Send a message and get the reply (streamed by default)
+         * Send a message and get the reply (streamed, or one object)
          * @description Stores the user message (creating the conversation when `conversation_id` is absent), builds the context from the conversation, calls the model with the user's own LiteLLM key and streams the reply as Server-Sent Events, then saves it.
          *
-         *     Accepts the previous gateway's body (`message`, ...) and the OpenAI body (`model`, `messages`, ...): an unmodified OpenAI SDK pointed at `<gateway>/v1` with the user's access token as API key works; pass `conversation_id` through the SDK's extra body to continue a conversation. In the OpenAI form the last message must be the new `user` message; earlier messages are context for a new conversation only (an existing conversation's history comes from the store; system messages are always used). Nothing but the new message is stored.
+         *     Accepts the previous gateway's body (`message`, ...) and the OpenAI body (`model`, `messages`, ...): an unmodified OpenAI SDK pointed at `<gateway>/openai/v1` (or `<gateway>/v1`) with the user's access token as API key works; pass `conversation_id` through the SDK's extra body to continue a conversation. In the OpenAI form the last message must be the new `user` message; earlier messages are context for a new conversation only (an existing conversation's history comes from the store; system messages are always used). Nothing but the new message is stored.
          *
-         *     `stream: false` answers one OpenAI `chat.completion` object plus the `conversation` object (not wrapped in the envelope). A balance at or below zero is `402 INSUFFICIENT_BALANCE` before any model call.
+         *     `stream` absent means true with `message` and false with `messages` (as OpenAI). Not streamed, the answer is one OpenAI `chat.completion` object plus the `conversation` object (not wrapped in the envelope). `top_p`, `stop`, `seed`, `presence_penalty`, `frequency_penalty` and `response_format` go to the model as given; `tools`, `n` > 1, `audio` and `logprobs` are 422 naming each field and why. Every check that can refuse the turn (rate limit, open streams, balance, a model the deployment does not serve or the key may not use, an unknown conversation) answers before anything is stored. A balance at or below zero is `402 INSUFFICIENT_BALANCE` before any model call.
          *
          *     `text/event-stream`. Each event is `data: <chat.completion.chunk JSON>` with the text in `choices[0].delta.content`, written as the model produces it. The first chunk carries `delta.role` and a `conversation` object `{conversation_id, branch_id, user_message_id}`; the final chunk before `data: [DONE]` carries `finish_reason`, `usage` and `conversation.assistant_message_id` (the reply is saved before it is sent). Comment lines `: ping` keep idle proxies open during long silences. A failure after the stream started is `data: {"error":{"message","code","type","request_id"}}` followed by `data: [DONE]` (example `error`). Headers `X-Conversation-Id` and `X-Branch-Id` are sent with the first event. A failure before the first event is a plain HTTP error in the envelope.
          */
@@ -453,9 +453,9 @@ export interface paths {
          *
          *     Stores the user message (creating the conversation when `conversation_id` is absent), builds the context from the conversation, calls the model with the user's own LiteLLM key and streams the reply as Server-Sent Events, then saves it.
          *
-         *     Accepts the previous gateway's body (`message`, ...) and the OpenAI body (`model`, `messages`, ...): an unmodified OpenAI SDK pointed at `<gateway>/v1` with the user's access token as API key works; pass `conversation_id` through the SDK's extra body to continue a conversation. In the OpenAI form the last message must be the new `user` message; earlier messages are context for a new conversation only (an existing conversation's history comes from the store; system messages are always used). Nothing but the new message is stored.
+         *     Accepts the previous gateway's body (`message`, ...) and the OpenAI body (`model`, `messages`, ...): an unmodified OpenAI SDK pointed at `<gateway>/openai/v1` (or `<gateway>/v1`) with the user's access token as API key works; pass `conversation_id` through the SDK's extra body to continue a conversation. In the OpenAI form the last message must be the new `user` message; earlier messages are context for a new conversation only (an existing conversation's history comes from the store; system messages are always used). Nothing but the new message is stored.
          *
-         *     `stream: false` answers one OpenAI `chat.completion` object plus the `conversation` object (not wrapped in the envelope). A balance at or below zero is `402 INSUFFICIENT_BALANCE` before any model call.
+         *     `stream` absent means true with `message` and false with `messages` (as OpenAI). Not streamed, the answer is one OpenAI `chat.completion` object plus the `conversation` object (not wrapped in the envelope). `top_p`, `stop`, `seed`, `presence_penalty`, `frequency_penalty` and `response_format` go to the model as given; `tools`, `n` > 1, `audio` and `logprobs` are 422 naming each field and why. Every check that can refuse the turn (rate limit, open streams, balance, a model the deployment does not serve or the key may not use, an unknown conversation) answers before anything is stored. A balance at or below zero is `402 INSUFFICIENT_BALANCE` before any model call.
          *
          *     `text/event-stream`. Each event is `data: <chat.completion.chunk JSON>` with the text in `choices[0].delta.content`, written as the model produces it. The first chunk carries `delta.role` and a `conversation` object `{conversation_id, branch_id, user_message_id}`; the final chunk before `data: [DONE]` carries `finish_reason`, `usage` and `conversation.assistant_message_id` (the reply is saved before it is sent). Comment lines `: ping` keep idle proxies open during long silences. A failure after the stream started is `data: {"error":{"message","code","type","request_id"}}` followed by `data: [DONE]` (example `error`). Headers `X-Conversation-Id` and `X-Branch-Id` are sent with the first event. A failure before the first event is a plain HTTP error in the envelope.
          */
@@ -1528,7 +1528,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The reply: an SSE stream (`stream` true or absent) or one `chat.completion` object (`stream: false`). */
+            /** @description The reply: an SSE stream (`stream: true`, or absent with `message`) or one `chat.completion` object (`stream: false`, or absent with `messages`). */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
@@ -5979,7 +5979,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The reply: an SSE stream (`stream` true or absent) or one `chat.completion` object (`stream: false`). */
+            /** @description The reply: an SSE stream (`stream: true`, or absent with `message`) or one `chat.completion` object (`stream: false`, or absent with `messages`). */
             200: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];

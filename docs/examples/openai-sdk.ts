@@ -1,4 +1,4 @@
-// The official OpenAI SDK (npm `openai`) pointed at the gateway.
+// The official OpenAI SDK (npm `openai`) pointed at the gateway's OpenAI-compatible mount, /openai/v1.
 import OpenAI from 'openai';
 import type { ChatCompletionChunk, ChatCompletionCreateParamsStreaming } from 'openai/resources/chat/completions';
 import type { ChatConversationRef } from '../../clients/typescript';
@@ -26,7 +26,8 @@ export function createGatewayOpenAI(
   options: { fetch?: typeof fetch } = {},
 ): OpenAI {
   return new OpenAI({
-    baseURL: `${gatewayUrl.replace(/\/+$/, '')}/v1`,
+    // OpenAI's shapes without the gateway's envelope: chat.completions, models.list(), models.retrieve().
+    baseURL: `${gatewayUrl.replace(/\/+$/, '')}/openai/v1`,
     apiKey: accessToken,
     // The "API key" is the user's own short-lived session token, not a secret of the app.
     dangerouslyAllowBrowser: true,
@@ -66,4 +67,17 @@ export async function chatWithSdk(
     conversation = chunk.conversation ?? conversation;
   }
   return { content, conversation };
+}
+
+/** One reply as one object: without `stream`, as with OpenAI, the answer is not streamed. */
+export async function askWithSdk(client: OpenAI, model: string, message: string): Promise<string> {
+  const completion = await client.chat.completions.create({ model, messages: [{ role: 'user', content: message }] });
+  return completion.choices[0]?.message.content ?? '';
+}
+
+/** The ids of the models the gateway serves (`GET /openai/v1/models`). */
+export async function modelIdsWithSdk(client: OpenAI): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const model of client.models.list()) ids.push(model.id);
+  return ids;
 }

@@ -12,7 +12,8 @@ import { sendAndShow } from '../../docs/examples/chat-page';
 import { ERROR_ADVICE, fieldErrors, isSafeToRetry, withRetry } from '../../docs/examples/errors';
 import { createGateway, fixedSession, GatewayError, type Gateway, type SessionSource } from '../../docs/examples/gateway-api';
 import { priceLabel, chatModels } from '../../docs/examples/models';
-import { chatWithSdk, createGatewayOpenAI } from '../../docs/examples/openai-sdk';
+import { askWithSdk, chatWithSdk, createGatewayOpenAI, modelIdsWithSdk } from '../../docs/examples/openai-sdk';
+import { createConversation } from '../../docs/examples/create-conversation';
 import { allConversations, conversationsPage } from '../../docs/examples/pagination';
 import { regenerate, regenerateStreamed } from '../../docs/examples/regenerate';
 import { branchShowing, showAlternative, visibleThread } from '../../docs/examples/render-branches';
@@ -297,10 +298,12 @@ describe('integration guide (docs/integration-guide.md) and its examples', () =>
         );
         expect(second.conversation?.conversation_id).to.equal(first.conversation?.conversation_id);
         expect(sent[0]?.get('authorization')).to.match(/^Bearer eyJ/);
+        expect(await askWithSdk(client, 'local/echo', 'One object')).to.equal('Echo: One object');
+        expect(await modelIdsWithSdk(client)).to.include.members(['local/echo', 'local/lorem']);
 
         // Every header the SDK sends is one a browser may send cross-origin to this gateway.
         const names = [...new Set(sent.flatMap((h) => [...h.keys()]))];
-        const preflight = await app.request('/v1/chat/completions', {
+        const preflight = await app.request('/openai/v1/chat/completions', {
           method: 'OPTIONS',
           headers: {
             Origin: 'http://app.example',
@@ -312,6 +315,23 @@ describe('integration guide (docs/integration-guide.md) and its examples', () =>
         const allowed = (preflight.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(/\s*,\s*/);
         const safelisted = ['accept', 'accept-language', 'content-language'];
         expect(names.filter((n) => !allowed.includes(n) && !safelisted.includes(n))).to.deep.equal([]);
+      });
+    });
+
+    describe('create-conversation.ts', () => {
+      it('creates an empty conversation that the first message then continues', async () => {
+        const user = newUser();
+        const gateway = createGateway(app.url, fixedSession(devToken(user)));
+        const conversation = await createConversation(gateway, { title: 'Trip planning', model: 'local/echo' });
+        expect(conversation).to.include({ title: 'Trip planning', model: 'local/echo' });
+        const untitled = await createConversation(gateway);
+        expect(untitled.model).to.equal('local/echo');
+
+        let reply = '';
+        await streamChat(gateway, { message: 'First message', conversation_id: conversation.id }, { onDelta: (t) => (reply += t) });
+        expect(reply).to.equal('Echo: First message');
+        const full = await gateway.call<ConversationFull>('GET', `/v1/conversations/${conversation.id}/full`);
+        expect(full.messages.map((m) => m.content)).to.deep.equal(['First message', 'Echo: First message']);
       });
     });
 

@@ -232,15 +232,17 @@ export function chatRoutes(): RouteSpec[] {
       operationId: 'createChatCompletion',
       rateLimit: 'chat',
       tags: ['Chat'],
-      summary: 'Send a message and get the reply (streamed by default)',
+      summary: 'Send a message and get the reply (streamed, or one object)',
       description:
         'Stores the user message (creating the conversation when `conversation_id` is absent), builds the context from the conversation, ' +
         "calls the model with the user's own LiteLLM key and streams the reply as Server-Sent Events, then saves it.\n\n" +
-        "Accepts the previous gateway's body (`message`, ...) and the OpenAI body (`model`, `messages`, ...): an unmodified OpenAI SDK pointed at `<gateway>/v1` " +
+        "Accepts the previous gateway's body (`message`, ...) and the OpenAI body (`model`, `messages`, ...): an unmodified OpenAI SDK pointed at `<gateway>/openai/v1` (or `<gateway>/v1`) " +
         "with the user's access token as API key works; pass `conversation_id` through the SDK's extra body to continue a conversation. " +
         'In the OpenAI form the last message must be the new `user` message; earlier messages are context for a new conversation only (an existing ' +
         "conversation's history comes from the store; system messages are always used). Nothing but the new message is stored.\n\n" +
-        '`stream: false` answers one OpenAI `chat.completion` object plus the `conversation` object (not wrapped in the envelope). ' +
+        '`stream` absent means true with `message` and false with `messages` (as OpenAI). Not streamed, the answer is one OpenAI `chat.completion` object plus the `conversation` object (not wrapped in the envelope). ' +
+        '`top_p`, `stop`, `seed`, `presence_penalty`, `frequency_penalty` and `response_format` go to the model as given; `tools`, `n` > 1, `audio` and `logprobs` are 422 naming each field and why. ' +
+        'Every check that can refuse the turn (rate limit, open streams, balance, a model the deployment does not serve or the key may not use, an unknown conversation) answers before anything is stored. ' +
         'A balance at or below zero is `402 INSUFFICIENT_BALANCE` before any model call.\n\n' +
         STREAM_DESCRIPTION,
       body: ChatCompletionBody,
@@ -253,7 +255,8 @@ export function chatRoutes(): RouteSpec[] {
       },
       responses: {
         200: {
-          description: 'The reply: an SSE stream (`stream` true or absent) or one `chat.completion` object (`stream: false`).',
+          description:
+            'The reply: an SSE stream (`stream: true`, or absent with `message`) or one `chat.completion` object (`stream: false`, or absent with `messages`).',
           contentType: 'text/event-stream',
           schema: ChatEventStreamSchema,
           example: SSE_EXAMPLE,
