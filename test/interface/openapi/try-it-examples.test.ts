@@ -29,6 +29,11 @@ describe('OpenAPI body examples run as they are on the embedded default ("Try it
       !r.deprecated,
   );
 
+  it('says in the Authorize dialog how to get a development token', async () => {
+    const doc = await app.json<{ components: { securitySchemes: { bearerAuth: { description: string } } } }>('/openapi.json');
+    expect(doc.body.components.securitySchemes.bearerAuth.description).to.contain('npm run token -- <user-uuid>');
+  });
+
   it('covers the chat, conversation and profile examples', () => {
     expect(runnable.map((r) => r.operationId)).to.include.members(['createChatCompletion', 'createConversation', 'updateUserProfile']);
   });
