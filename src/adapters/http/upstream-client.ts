@@ -8,7 +8,7 @@ import type { Logger } from '../../ports/logger.port';
 import { CircuitBreaker } from './circuit-breaker';
 import { directRequest, isDirectConfig, type DirectAgents } from './direct-transport';
 import { proxyConfigured } from '../../config/proxy-environment';
-import { isRetryableStatus, isTimeout, retryDelayMs, shouldRetry } from './retry-policy';
+import { isOversized, isRetryableStatus, isTimeout, retryDelayMs, shouldRetry } from './retry-policy';
 import { NOOP_UPSTREAM_OBSERVER, type CallOutcome, type UpstreamObserver } from './upstream-observer';
 
 /** Every keep-alive pool of every upstream client, so shutdown can close them all. */
@@ -35,6 +35,8 @@ export interface UpstreamClientOptions {
   failureThreshold?: number;
   openMs?: number;
   observer?: UpstreamObserver;
+  /** Largest answer read into memory (UPSTREAM_MAX_RESPONSE_BYTES); streamed bodies set their own bound. */
+  maxResponseBytes?: number;
   /** `axios` sends every call through axios (tests of that path); by default the direct transport when it can. */
   transport?: 'auto' | 'axios';
 }
@@ -62,6 +64,9 @@ const NETWORK_DOWN = new Set([
   'ENETUNREACH',
   'ERR_SOCKET_CLOSED',
 ]);
+
+/** Bound of a buffered answer when the owner gives none: far above any legitimate answer, far below the heap. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 /**
  * The HTTP client of one upstream: a keep-alive pool of `poolSize` sockets, explicit timeouts,
@@ -108,6 +113,8 @@ export class UpstreamClient {
       // 5xx and 429 are errors so axios-retry sees them; the final one is returned as a response.
       validateStatus: (status) => status < 500 && status !== 429,
       maxRedirects: 0,
+      // An upstream that never stops sending must not fill the heap.
+      maxContentLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       transitional: { clarifyTimeoutError: true },
     });
     this.breaker = new CircuitBreaker(
@@ -141,6 +148,16 @@ export class UpstreamClient {
   private onRetry(operation: string, count: number, err: AxiosError): void {
     this.observer.retry(this.name, operation);
     this.logger.info({ upstream: this.name, operation, attempt: count + 1, reason: err.response?.status ?? err.code }, 'upstream retry');
+  }
+
+  /** What the axios instance would add to a call: its timeout and answer bound, and the headers. */
+  private withDefaults(config: AxiosRequestConfig, headers: Record<string, string>): AxiosRequestConfig {
+    return {
+      ...config,
+      timeout: config.timeout ?? this.options.timeoutMs,
+      maxContentLength: config.maxContentLength ?? this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      headers,
+    };
   }
 
   /** The direct transport with the same retries as axios-retry gives the axios path. */
@@ -185,12 +202,7 @@ export class UpstreamClient {
     try {
       const res =
         this.direct && isDirectConfig(config)
-          ? await this.sendDirect<T>(
-              this.direct,
-              { ...config, timeout: config.timeout ?? this.options.timeoutMs, headers },
-              idempotent,
-              operation,
-            )
+          ? await this.sendDirect<T>(this.direct, this.withDefaults(config, headers), idempotent, operation)
           : await this.http.request<T>({ ...config, headers, upstream: { operation, idempotent } } as AxiosRequestConfig);
       this.finish(operation, res.status, started, requestId);
       return res;
@@ -229,6 +241,18 @@ export class UpstreamClient {
       this.breaker.neutral();
       this.logger.debug({ upstream: this.name, operation, duration_ms: durationMs, request_id: requestId }, 'upstream call cancelled');
       return new AppError('UPSTREAM_UNAVAILABLE', 'The request was cancelled', { details: { upstream: this.name, cancelled: true } });
+    }
+    if (isOversized(err as AxiosError)) {
+      // It answered, so it is up; what it sent breaks the contract.
+      this.breaker.neutral();
+      this.observer.call(this.name, operation, 'server_error', durationMs);
+      this.logger.warn(
+        { upstream: this.name, operation, error: 'response_too_large', duration_ms: durationMs, request_id: requestId },
+        'upstream answer too large',
+      );
+      return new AppError('UPSTREAM_CONTRACT', `${this.name} sent an answer larger than the gateway reads`, {
+        details: { upstream: this.name, reason: 'response_too_large' },
+      });
     }
     this.breaker.failure();
     const timeout = isTimeout(err as AxiosError);
