@@ -97,6 +97,14 @@ describe('redact', () => {
     expect(JSON.stringify(redact(a))).not.to.contain('"k"');
   });
 
+  it('keeps prototype-named keys as plain keys, still redacting below them', () => {
+    const input = JSON.parse(`{"__proto__": {"password": "hunter2", "x": 1}, "constructor": {"token": "t"}}`) as Record<string, unknown>;
+    const out = redact(input) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).to.equal(Object.prototype);
+    expect(Object.hasOwn(out, '__proto__')).to.equal(true);
+    expect(JSON.stringify(out)).to.equal(`{"__proto__":{"password":"${REDACTED}","x":1},"constructor":{"token":"${REDACTED}"}}`);
+  });
+
   describe('redactedJson (redaction while serialising a log record)', () => {
     const samples: Record<string, unknown>[] = [
       {
@@ -110,6 +118,7 @@ describe('redact', () => {
         secret: null,
       },
       { request_id: 'r-1', status: 200, ok: true, route: '/v1/x/{id}', duration_ms: 3 },
+      JSON.parse(`{"__proto__": {"password": "hunter2", "x": 1}, "constructor": {"token": "t"}}`) as Record<string, unknown>,
     ];
 
     it('writes exactly the line the redacted copy would give', () => {
