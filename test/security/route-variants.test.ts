@@ -9,7 +9,9 @@ import { concretePath, everyRoute, label, requestFor, spellingVariants } from '.
 
 const LIMIT = 2;
 
-describe('Security: one spelling per operation, and the limit of its class', () => {
+describe('Security: one spelling per operation, and the limit of its class', function () {
+  // Each test walks every route several times: on a loaded 2-core machine that takes longer than the default.
+  this.timeout(120_000);
   let app: RunningApp;
   before(async () => {
     app = await startApp({
