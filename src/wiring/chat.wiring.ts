@@ -19,8 +19,8 @@ import { host, type FeatureModule } from './shared';
 /** Chat turns: the model proxy (LiteLLM with the user's own key, or the local models), the turn listeners, the use cases. */
 export const chat: FeatureModule = {
   name: 'chat',
-  register(c, config, { clock, logger, metrics, redis, bind }) {
-    if (config.litellmUrl) {
+  register(c, config, { clock, logger, metrics, redis, litellm, bind }) {
+    if (config.litellmUrl && litellm) {
       c.registerInstance(
         LLM_GATEWAY,
         new LiteLlmGateway(
@@ -34,6 +34,8 @@ export const chat: FeatureModule = {
           },
           clock,
           logger.child({ component: 'litellm' }),
+          // The same client as the model catalogue: one pool, one circuit breaker for LiteLLM.
+          litellm,
         ),
       );
       bind('LlmGateway', 'litellm', host(config.litellmUrl));
