@@ -12,15 +12,11 @@ import {
   BatchUpdateBody,
   BatchUpdateResultSchema,
   ConfirmationRequiredSchema,
-  ConversationExportSchema,
   exampleBatchUpdate,
-  exampleConversationExport,
   exampleConfirmationRequired,
-  exampleSearchResult,
-  ExportBody,
-  SearchQuery,
-  SearchResultSchema,
-} from '../schemas/conversation-index.schemas';
+} from '../schemas/conversation-batch.schemas';
+import { ConversationExportSchema, exampleConversationExport, ExportBody } from '../schemas/conversation-export.schemas';
+import { exampleSearchResult, SearchQuery, SearchResultSchema } from '../schemas/conversation-search.schemas';
 import { EX } from '../schemas/examples';
 import { userActivityRoutes } from './user-activity.routes';
 

@@ -23,7 +23,7 @@ import {
   Settings,
   Title,
 } from '../schemas/conversation.schemas';
-import { ListFilterQuery } from '../schemas/conversation-index.schemas';
+import { ListFilterQuery } from '../schemas/conversation-search.schemas';
 import { EX, exampleAssistantMessage, exampleBranch, exampleConversation, exampleUserMessage } from '../schemas/examples';
 
 const TAGS = ['Conversations'];
