@@ -1,5 +1,4 @@
 import type { Readable } from 'node:stream';
-import type { TokenUsage } from '../../domain/chat/chat';
 import { AppError, isAppError } from '../../domain/errors/app-error';
 import type { Clock } from '../../ports/clock.port';
 import type { Completion, CompletionRequest, LlmGateway, StreamEvent } from '../../ports/llm-gateway.port';
@@ -7,7 +6,7 @@ import type { Logger } from '../../ports/logger.port';
 import { UpstreamClient } from '../http/upstream-client';
 import type { UpstreamObserver } from '../http/upstream-observer';
 import { CompletionLog } from './completion-log';
-import { contractError, parseChunk, toCompletion, toUsage } from './litellm-chunks';
+import { parseChunk, toCompletion, toUsage } from './litellm-chunks';
 import { parseCost, translateLiteLlmStatus } from './litellm-errors';
 import { SseParser } from './sse-parser';
 import { StreamWatch, type StreamDeadlines } from './stream-watch';

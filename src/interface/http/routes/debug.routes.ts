@@ -1,13 +1,16 @@
 import { Type } from 'typebox';
 import { AppError } from '../../../domain/errors/app-error';
-import { REQUEST_JOURNAL, type RequestJournal } from '../../../ports/request-journal.port';
+import { REQUEST_JOURNAL } from '../../../ports/request-journal.port';
 import { ok, type RouteSpec } from '../routing/route-spec';
+import type { RouteDeps } from '../routing/route-deps';
 
 /**
  * Development only, mounted by `createApp` when the journal is enabled (DEBUG_REQUESTS) and never
  * in production; kept out of `allRoutes()`, so out of the OpenAPI document and `/info`.
  */
-export function debugRoutes(): RouteSpec[] {
+export function debugRoutes(deps: RouteDeps): RouteSpec[] {
+  const journal = deps.get(REQUEST_JOURNAL);
+
   return [
     {
       method: 'get',
@@ -19,8 +22,7 @@ export function debugRoutes(): RouteSpec[] {
       description: 'Newest first, sanitised: no header is kept, secrets in bodies and queries are redacted, bodies are size-capped.',
       query: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }, { additionalProperties: false }),
       responses: { 200: { description: 'The recorded requests.' } },
-      async handler({ container, query }) {
-        const journal = container.resolve<RequestJournal>(REQUEST_JOURNAL);
+      async handler({ query }) {
         const items = journal.list().slice(0, (query as { limit?: number }).limit ?? journal.capacity);
         return ok({ items, capacity: journal.capacity });
       },
@@ -39,8 +41,7 @@ export function debugRoutes(): RouteSpec[] {
       ),
       responses: { 200: { description: 'The recorded request.' } },
       errors: ['NOT_FOUND'],
-      async handler({ container, params }) {
-        const journal = container.resolve<RequestJournal>(REQUEST_JOURNAL);
+      async handler({ params }) {
         const id = (params as { request_id: string }).request_id;
         const entry = journal.find(id);
         if (!entry) {

@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { CheckHealth, type HealthReport } from '../../../application/check-health.use-case';
 import { CONFIG, type Config } from '../../../config/config';
 import { raw, type Deprecation, type RouteSpec } from '../routing/route-spec';
+import type { RouteDeps } from '../routing/route-deps';
 
 const SERVICE_NAME = 'ai-chat-gateway';
 const startedAt = Date.now();
@@ -114,7 +115,7 @@ const exampleDegraded = {
   },
 };
 
-function health(path: string, operationId: string, deprecated?: Deprecation): RouteSpec {
+function health({ checkHealth, config }: HealthDeps, path: string, operationId: string, deprecated?: Deprecation): RouteSpec {
   return {
     method: 'get',
     path,
@@ -136,9 +137,9 @@ function health(path: string, operationId: string, deprecated?: Deprecation): Ro
         example: { ...exampleDegraded, status: 'unhealthy' },
       },
     },
-    async handler({ container }) {
-      const report = await container.resolve(CheckHealth).execute();
-      return raw(healthBody(report, container.resolve<Config>(CONFIG)), report.status === 'unhealthy' ? 503 : 200);
+    async handler() {
+      const report = await checkHealth.execute();
+      return raw(healthBody(report, config), report.status === 'unhealthy' ? 503 : 200);
     },
   };
 }
@@ -160,7 +161,7 @@ function live(path: string, operationId: string, deprecated?: Deprecation): Rout
   };
 }
 
-function ready(path: string, operationId: string, deprecated?: Deprecation): RouteSpec {
+function ready({ checkHealth }: HealthDeps, path: string, operationId: string, deprecated?: Deprecation): RouteSpec {
   return {
     method: 'get',
     path,
@@ -190,8 +191,8 @@ function ready(path: string, operationId: string, deprecated?: Deprecation): Rou
         },
       },
     },
-    async handler({ container }) {
-      const { status, body } = readyBody(await container.resolve(CheckHealth).execute());
+    async handler() {
+      const { status, body } = readyBody(await checkHealth.execute());
       return raw(body, status);
     },
   };
@@ -200,18 +201,25 @@ function ready(path: string, operationId: string, deprecated?: Deprecation): Rou
 /** The day this gateway replaced the previous one, which served `/live` and `/ready`. */
 const LEGACY_PATHS_DEPRECATED_SINCE = '2026-11-28';
 
-export function healthRoutes(): RouteSpec[] {
+interface HealthDeps {
+  checkHealth: CheckHealth;
+  config: Config;
+}
+
+export function healthRoutes(deps: RouteDeps): RouteSpec[] {
+  const resolved: HealthDeps = { checkHealth: deps.get(CheckHealth), config: deps.get(CONFIG) };
   return [
-    health('/health', 'getHealth'),
+    health(resolved, '/health', 'getHealth'),
     live('/health/live', 'getLiveness'),
-    ready('/health/ready', 'getReadiness'),
+    ready(resolved, '/health/ready', 'getReadiness'),
     live('/live', 'getLivenessLegacy', { since: LEGACY_PATHS_DEPRECATED_SINCE, successor: '/health/live' }),
-    ready('/ready', 'getReadinessLegacy', { since: LEGACY_PATHS_DEPRECATED_SINCE, successor: '/health/ready' }),
+    ready(resolved, '/ready', 'getReadinessLegacy', { since: LEGACY_PATHS_DEPRECATED_SINCE, successor: '/health/ready' }),
   ];
 }
 
 /** `GET /` and `GET /info`, kept from the previous gateway; `/info` lists the routes it is given. */
-export function serviceInfoRoutes(listRoutes: () => readonly RouteSpec[]): RouteSpec[] {
+export function serviceInfoRoutes(deps: RouteDeps, listRoutes: () => readonly RouteSpec[]): RouteSpec[] {
+  const config = deps.get(CONFIG);
   return [
     {
       method: 'get',
@@ -229,8 +237,8 @@ export function serviceInfoRoutes(listRoutes: () => readonly RouteSpec[]): Route
           example: { service: SERVICE_NAME, version: '1.0.0', status: 'running', docs: '/docs' },
         },
       },
-      async handler({ container }) {
-        return raw({ service: SERVICE_NAME, version: container.resolve<Config>(CONFIG).version, status: 'running', docs: '/docs' });
+      async handler() {
+        return raw({ service: SERVICE_NAME, version: config.version, status: 'running', docs: '/docs' });
       },
     },
     {
@@ -265,8 +273,7 @@ export function serviceInfoRoutes(listRoutes: () => readonly RouteSpec[]): Route
           },
         },
       },
-      async handler({ container }) {
-        const config = container.resolve<Config>(CONFIG);
+      async handler() {
         const routes = listRoutes();
         const features = ['jwt-auth', 'openapi', 'health-checks'];
         if (config.enableMetrics) features.push('metrics');

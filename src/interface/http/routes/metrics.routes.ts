@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import { CONFIG, type Config } from '../../../config/config';
+import { CONFIG } from '../../../config/config';
 import { AppError } from '../../../domain/errors/app-error';
-import { METRICS, type Metrics } from '../../../ports/metrics.port';
+import { METRICS } from '../../../ports/metrics.port';
 import { HANDLED, type RouteSpec } from '../routing/route-spec';
+import type { RouteDeps } from '../routing/route-deps';
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -10,7 +11,10 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-export function metricsRoutes(): RouteSpec[] {
+export function metricsRoutes(deps: RouteDeps): RouteSpec[] {
+  const config = deps.get(CONFIG);
+  const metrics = deps.get(METRICS);
+
   return [
     {
       method: 'get',
@@ -31,8 +35,7 @@ export function metricsRoutes(): RouteSpec[] {
         },
       },
       errors: ['AUTH_REQUIRED', 'AUTH_INVALID', 'NOT_FOUND'],
-      async handler({ container, koa }) {
-        const config = container.resolve<Config>(CONFIG);
+      async handler({ koa }) {
         if (!config.enableMetrics) throw new AppError('NOT_FOUND', 'Metrics are disabled');
         if (config.metricsToken) {
           const header = koa.get('Authorization');
@@ -40,7 +43,7 @@ export function metricsRoutes(): RouteSpec[] {
           if (!sameSecret(header.replace(/^Bearer\s+/i, ''), config.metricsToken))
             throw new AppError('AUTH_INVALID', 'Wrong metrics token');
         }
-        const { contentType, body } = await container.resolve<Metrics>(METRICS).render();
+        const { contentType, body } = await metrics.render();
         koa.type = contentType;
         koa.set('Cache-Control', 'no-store');
         koa.body = body;
