@@ -34,6 +34,7 @@ export const chat: FeatureModule = {
             idleTimeoutMs: config.llmIdleTimeoutMs,
             totalTimeoutMs: config.streamTimeoutSeconds * 1000,
             observer: metrics,
+            maxResponseBytes: config.upstreamMaxResponseBytes,
           },
           clock,
           logger.child({ component: 'litellm' }),

@@ -25,6 +25,7 @@ export const conversations: FeatureModule = {
           anonKey: config.supabaseAnonKey ?? '',
           poolSize: config.connectionPoolSize,
           timeoutMs: config.upstreamTimeoutMs,
+          maxResponseBytes: config.upstreamMaxResponseBytes,
         },
         clock,
         logger.child({ component: 'edge-function' }),

@@ -50,7 +50,16 @@ export const health: FeatureModule = {
 function startLitellmMonitor(config: Config, litellmUrl: string, { clock, logger, resources }: Shared): LitellmHealthMonitor {
   const timeoutMs = config.healthProbeTimeoutMs;
   const probeClient = new UpstreamClient(
-    { name: 'litellm_health', baseURL: litellmUrl, poolSize: 2, timeoutMs, retries: 0, failureThreshold: Number.MAX_SAFE_INTEGER },
+    {
+      name: 'litellm_health',
+      baseURL: litellmUrl,
+      poolSize: 2,
+      timeoutMs,
+      retries: 0,
+      failureThreshold: Number.MAX_SAFE_INTEGER,
+      // A liveness answer is a few bytes.
+      maxResponseBytes: 64 * 1024,
+    },
     clock,
     probeCallLogger(logger.child({ component: 'litellm-health' })),
   );

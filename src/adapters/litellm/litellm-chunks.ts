@@ -2,6 +2,10 @@ import type { TokenUsage } from '../../domain/chat/chat';
 import { AppError } from '../../domain/errors/app-error';
 import type { Completion, CompletionRequest } from '../../ports/llm-gateway.port';
 import { streamErrorObject } from './litellm-errors';
+import { SseEventTooLargeError, type SseEvent, type SseParser } from './sse-parser';
+
+/** A chat chunk is a few hundred bytes; an event this long is an upstream that never ends one. */
+export const MAX_STREAM_EVENT_CHARS = 1024 * 1024;
 
 /** The parts of LiteLLM's OpenAI-shaped chunks and completions the gateway reads (docs/upstreams/litellm.md). */
 interface ChunkChoice {
@@ -30,6 +34,18 @@ export function toUsage(value: unknown): TokenUsage | undefined {
 
 export function contractError(message: string): AppError {
   return new AppError('UPSTREAM_CONTRACT', message, { details: { upstream: 'litellm' } });
+}
+
+/** The events completed by the next read of the body; an oversized event is the upstream breaking the contract. */
+export function parseNext(parser: SseParser, next: IteratorResult<Buffer>): SseEvent[] {
+  try {
+    return next.done ? parser.end() : parser.push(next.value);
+  } catch (err) {
+    if (err instanceof SseEventTooLargeError) {
+      throw contractError(`The model stream sent an event longer than ${err.limitChars} characters`);
+    }
+    throw err;
+  }
 }
 
 /** One SSE `data:` of a stream: a chunk, or the error the proxy sent in its place. */

@@ -6,10 +6,12 @@ import type { Logger } from '../../ports/logger.port';
 import { UpstreamClient } from '../http/upstream-client';
 import type { UpstreamObserver } from '../http/upstream-observer';
 import { CompletionLog } from './completion-log';
-import { parseChunk, toCompletion, toUsage } from './litellm-chunks';
+import { MAX_STREAM_EVENT_CHARS, parseChunk, parseNext, toCompletion, toUsage } from './litellm-chunks';
 import { parseCost, translateLiteLlmStatus } from './litellm-errors';
 import { SseParser } from './sse-parser';
 import { StreamWatch, type StreamDeadlines } from './stream-watch';
+
+export { MAX_STREAM_EVENT_CHARS } from './litellm-chunks';
 
 export interface LiteLlmGatewayOptions extends StreamDeadlines {
   baseUrl: string;
@@ -20,6 +22,10 @@ export interface LiteLlmGatewayOptions extends StreamDeadlines {
   failureThreshold?: number;
   openMs?: number;
   observer?: UpstreamObserver;
+  /** Largest non-streamed answer read (UPSTREAM_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
+  /** Longest single event of a stream; a longer one ends the turn with UPSTREAM_CONTRACT. Default 1 MiB. */
+  maxEventChars?: number;
 }
 
 /** Error bodies are small; a proxy that sends megabytes with a 4xx gets cut off. */
@@ -65,6 +71,7 @@ export class LiteLlmGateway implements LlmGateway {
           failureThreshold: options.failureThreshold,
           openMs: options.openMs,
           observer: options.observer,
+          maxResponseBytes: options.maxResponseBytes,
         },
         clock,
         logger,
@@ -90,6 +97,8 @@ export class LiteLlmGateway implements LlmGateway {
         responseType: 'stream',
         // Our own deadlines replace axios' timeout, which cannot tell headers from a slow model.
         timeout: 0,
+        // A long answer is fine: the parser bounds each event instead of the whole body.
+        maxContentLength: -1,
         signal: watch.controller.signal,
         requestId: request.requestId,
       });
@@ -102,14 +111,14 @@ export class LiteLlmGateway implements LlmGateway {
         throw translateLiteLlmStatus(res.status, text, this.context(request, res.headers as Record<string, unknown>));
       }
       const cost = parseCost(res.headers['x-litellm-response-cost']);
-      const parser = new SseParser();
+      const parser = new SseParser({ maxEventChars: this.options.maxEventChars ?? MAX_STREAM_EVENT_CHARS });
       const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
       let done = false;
       for (;;) {
         watch.beforeRead();
         const next = await chunks.next();
         watch.afterRead();
-        const events = next.done ? parser.end() : parser.push(next.value);
+        const events = parseNext(parser, next);
         for (const ev of events) {
           if (done) break;
           if (ev.data === '[DONE]') {

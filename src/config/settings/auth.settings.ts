@@ -23,7 +23,7 @@ export const AUTH_SETTINGS = {
     list: true,
     default: 'HS256,ES256,RS256',
     description:
-      'Allow-list of token algorithms. HS* verify with `JWT_SECRET_KEY` only; ES256/RS256 with the JWKS only. `none` is never accepted.',
+      'Allow-list of token algorithms. HS* verify with `JWT_SECRET_KEY` only; ES256/RS256 with the JWKS only. `none` is never accepted. Must contain `JWT_ALGORITHM` whenever it allows an HS* algorithm or `JWT_ALGORITHM` is set.',
   },
   jwtAudience: {
     env: 'JWT_AUDIENCE',
@@ -46,6 +46,13 @@ export const AUTH_SETTINGS = {
     schema: positiveInt(600),
     default: '600',
     description: 'How long the JWKS is cached (Supabase caches it 10 minutes: at most 600).',
+  },
+  jwksMaxStaleSeconds: {
+    env: 'JWKS_MAX_STALE_SECONDS',
+    schema: positiveInt(7 * 24 * 3600),
+    default: '3600',
+    description:
+      'While the JWKS endpoint is down, the last keys fetched are still used for this long after that fetch; then they are dropped and ES256/RS256 tokens get 503 until the endpoint answers again.',
   },
   jwksRefetchIntervalSeconds: {
     env: 'JWKS_REFETCH_INTERVAL_SECONDS',

@@ -75,6 +75,13 @@ export const UPSTREAM_SETTINGS = {
     default: '10000',
     description: 'Timeout of one non-streaming upstream call (connect to last byte), in milliseconds.',
   },
+  upstreamMaxResponseBytes: {
+    env: 'UPSTREAM_MAX_RESPONSE_BYTES',
+    schema: Type.Integer({ minimum: 65536, maximum: 1024 * 1024 * 1024 }),
+    default: '33554432',
+    description:
+      'Largest non-streamed upstream answer read into memory (Edge Function, Supabase, LiteLLM); a larger one fails the call with 502 `UPSTREAM_CONTRACT`. One streamed model event is capped at 1 MiB the same way.',
+  },
   healthProbeTimeoutMs: {
     env: 'HEALTH_PROBE_TIMEOUT_MS',
     schema: positiveInt(30000),

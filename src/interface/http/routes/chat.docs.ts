@@ -92,6 +92,7 @@ export const SEND_CHAT_MESSAGE: RouteDoc = {
   method: 'post',
   path: '/v1/chat/completions',
   operationId: 'createChatCompletion',
+  rateLimit: 'chat',
   tags: ['Chat'],
   summary: 'Send a message and get the reply (streamed by default)',
   description:
@@ -155,6 +156,7 @@ export const REGENERATE_CHAT_REPLY: RouteDoc = {
   method: 'post',
   path: '/v1/chat/regenerate',
   operationId: 'regenerateChatReply',
+  rateLimit: 'chat',
   tags: ['Chat'],
   summary: 'Regenerate a reply (previous gateway call)',
   description:
@@ -172,6 +174,7 @@ export const REGENERATE_MESSAGE: RouteDoc = {
   method: 'post',
   path: '/v1/messages/{id}/regenerate',
   operationId: 'regenerateMessage',
+  rateLimit: 'chat',
   tags: ['Messages'],
   summary: 'Regenerate an assistant reply',
   description:

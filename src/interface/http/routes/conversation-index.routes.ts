@@ -95,6 +95,7 @@ export function conversationIndexRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'post',
       path: '/v1/conversations/batch',
       operationId: 'batchUpdateConversations',
+      rateLimit: 'batch',
       tags: TAGS,
       summary: 'Rename or change the model of many conversations',
       description:
@@ -118,6 +119,7 @@ export function conversationIndexRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'delete',
       path: '/v1/conversations/batch',
       operationId: 'batchDeleteConversations',
+      rateLimit: 'batch',
       tags: TAGS,
       summary: 'Delete many conversations, after confirmation',
       description:
@@ -162,6 +164,7 @@ export function conversationIndexRoutes(deps: RouteDeps): RouteSpec[] {
       method: 'post',
       path: '/v1/export/conversations',
       operationId: 'exportConversations',
+      rateLimit: 'batch',
       tags: TAGS,
       summary: 'Download conversations as JSON, NDJSON or Markdown',
       description:

@@ -7,12 +7,13 @@ import { raw, type RouteSpec } from '../routing/route-spec';
 import type { RouteDeps } from '../routing/route-deps';
 
 /** Swagger UI's own files, served from the package (no CDN), read once on first use. */
-const ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
-  'favicon-32x32.png': 'image/png',
-};
+// A Map, not an object literal: a name from the URL such as `constructor` must not find an inherited property.
+const ASSETS = new Map<string, string>([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+  ['swagger-ui-standalone-preset.js', 'text/javascript; charset=utf-8'],
+  ['favicon-32x32.png', 'image/png'],
+]);
 const assetCache = new Map<string, Buffer>();
 // Resolved through package.json: the package's index would load the whole UI bundle into this process.
 const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -61,6 +62,7 @@ export function docsRoutes(deps: RouteDeps, getDocument: (version: string) => un
       method: 'get',
       path: '/openapi.json',
       operationId: 'getOpenApiDocument',
+      rateLimit: 'exempt',
       public: true,
       tags: ['Docs'],
       summary: 'This OpenAPI document',
@@ -81,6 +83,7 @@ export function docsRoutes(deps: RouteDeps, getDocument: (version: string) => un
       method: 'get',
       path: '/docs',
       operationId: 'getDocs',
+      rateLimit: 'exempt',
       public: true,
       tags: ['Docs'],
       summary: 'Swagger UI',
@@ -96,6 +99,7 @@ export function docsRoutes(deps: RouteDeps, getDocument: (version: string) => un
       method: 'get',
       path: '/docs/{asset}',
       operationId: 'getDocsAsset',
+      rateLimit: 'exempt',
       public: true,
       tags: ['Docs'],
       summary: 'Swagger UI asset',
@@ -113,7 +117,7 @@ export function docsRoutes(deps: RouteDeps, getDocument: (version: string) => un
           koa.body = INIT;
           return { kind: 'handled' };
         }
-        const type = ASSETS[name];
+        const type = ASSETS.get(name);
         if (!type) throw new AppError('NOT_FOUND', `No documentation asset ${name}`);
         koa.type = type;
         koa.set('Cache-Control', 'public, max-age=86400');

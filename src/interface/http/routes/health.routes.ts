@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { CheckHealth, type HealthReport } from '../../../application/check-health.use-case';
+import { RUNTIME_WARNINGS, type RuntimeWarning, type RuntimeWarnings } from '../../../application/runtime-warnings';
 import { CONFIG, type Config } from '../../../config/config';
 import { raw, type Deprecation, type RouteSpec } from '../routing/route-spec';
 import type { RouteDeps } from '../routing/route-deps';
@@ -30,6 +31,12 @@ const HealthBody = Type.Object({
   services: Type.Record(Type.String(), Type.Union([ServiceHealth, Type.Object({ status: Type.Literal('healthy') })]), {
     description: '`app` is the process itself; every other key is a dependency.',
   }),
+  warnings: Type.Optional(
+    Type.Array(Type.Object({ code: Type.String(), message: Type.String(), since: Type.String({ format: 'date-time' }) }), {
+      description:
+        'Misconfigurations noticed while running, e.g. `ignored_x_forwarded_for`: requests carry `X-Forwarded-For` in production while `TRUST_PROXY` is off. Absent when there are none; they do not change `status`.',
+    }),
+  ),
 });
 
 const ReadyBody = Type.Object({
@@ -44,7 +51,7 @@ function uptime(): number {
   return Math.round((Date.now() - startedAt) / 1000);
 }
 
-function healthBody(report: HealthReport, config: Config): unknown {
+function healthBody(report: HealthReport, config: Config, warnings: readonly RuntimeWarning[]): unknown {
   const services: Record<string, unknown> = { app: { status: 'healthy' } };
   for (const d of report.dependencies) {
     services[d.name] = {
@@ -63,6 +70,7 @@ function healthBody(report: HealthReport, config: Config): unknown {
     uptime_seconds: uptime(),
     timestamp: report.checkedAt,
     services,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
@@ -115,12 +123,14 @@ const exampleDegraded = {
   },
 };
 
-function health({ checkHealth, config }: HealthDeps, path: string, operationId: string, deprecated?: Deprecation): RouteSpec {
+function health({ checkHealth, config, warnings }: HealthDeps, path: string, operationId: string, deprecated?: Deprecation): RouteSpec {
   return {
     method: 'get',
     path,
     operationId,
     public: true,
+    // Probes of load balancers and monitors are never refused.
+    rateLimit: 'exempt',
     deprecated,
     tags: ['Health'],
     summary: deprecated ? 'Health (previous gateway path)' : 'Health of the service and each dependency',
@@ -139,7 +149,8 @@ function health({ checkHealth, config }: HealthDeps, path: string, operationId: 
     },
     async handler() {
       const report = await checkHealth.execute();
-      return raw(healthBody(report, config), report.status === 'unhealthy' ? 503 : 200);
+      const body = healthBody(report, config, warnings.list());
+      return raw(body, report.status === 'unhealthy' ? 503 : 200);
     },
   };
 }
@@ -150,6 +161,8 @@ function live(path: string, operationId: string, deprecated?: Deprecation): Rout
     path,
     operationId,
     public: true,
+    // Probes of load balancers and monitors are never refused.
+    rateLimit: 'exempt',
     deprecated,
     tags: ['Health'],
     summary: deprecated ? 'Liveness (previous gateway path)' : 'Liveness: the process answers',
@@ -167,6 +180,8 @@ function ready({ checkHealth }: HealthDeps, path: string, operationId: string, d
     path,
     operationId,
     public: true,
+    // Probes of load balancers and monitors are never refused.
+    rateLimit: 'exempt',
     deprecated,
     tags: ['Health'],
     summary: deprecated ? 'Readiness (previous gateway path)' : 'Readiness: required dependencies answer',
@@ -204,10 +219,11 @@ const LEGACY_PATHS_DEPRECATED_SINCE = '2026-11-28';
 interface HealthDeps {
   checkHealth: CheckHealth;
   config: Config;
+  warnings: RuntimeWarnings;
 }
 
 export function healthRoutes(deps: RouteDeps): RouteSpec[] {
-  const resolved: HealthDeps = { checkHealth: deps.get(CheckHealth), config: deps.get(CONFIG) };
+  const resolved: HealthDeps = { checkHealth: deps.get(CheckHealth), config: deps.get(CONFIG), warnings: deps.get(RUNTIME_WARNINGS) };
   return [
     health(resolved, '/health', 'getHealth'),
     live('/health/live', 'getLiveness'),
