@@ -2,6 +2,7 @@ import { Type } from 'typebox';
 import { GetModel } from '../../../application/models/get-model.use-case';
 import { ListModels } from '../../../application/models/list-models.use-case';
 import type { ModelInfo } from '../../../domain/models/model-info';
+import type { RouteDeps } from '../routing/route-deps';
 import { raw, type RouteSpec } from '../routing/route-spec';
 import { chatRoutes } from './chat.routes';
 
@@ -38,8 +39,10 @@ function openAiModel(model: ModelInfo, fetchedAt: string): Record<string, unknow
   return { id: model.id, object: 'model', created: Math.floor(Date.parse(fetchedAt) / 1000), owned_by: model.provider ?? 'litellm' };
 }
 
-export function openAiRoutes(): RouteSpec[] {
-  const chat = chatRoutes().find((r) => r.operationId === 'createChatCompletion');
+export function openAiRoutes(deps: RouteDeps): RouteSpec[] {
+  const listModels = deps.get(ListModels);
+  const getModel = deps.get(GetModel);
+  const chat = chatRoutes(deps).find((r) => r.operationId === 'createChatCompletion');
   if (!chat) throw new Error('the chat completion route is missing');
   return [
     {
@@ -71,8 +74,8 @@ export function openAiRoutes(): RouteSpec[] {
         },
       },
       errors: ['UPSTREAM_ERROR'],
-      async handler({ container }) {
-        const list = await container.resolve(ListModels).execute({});
+      async handler() {
+        const list = await listModels.execute({});
         return raw({ object: 'list', data: list.items.map((m) => openAiModel(m, list.fetched_at)) });
       },
     },
@@ -86,8 +89,8 @@ export function openAiRoutes(): RouteSpec[] {
       params: ModelParams,
       responses: { 200: { description: 'The model.', envelope: false, schema: OpenAiModelSchema, example: EXAMPLE_MODEL } },
       errors: ['NOT_FOUND', 'UPSTREAM_ERROR'],
-      async handler({ params, container }) {
-        const found = await container.resolve(GetModel).execute((params as { model: string }).model);
+      async handler({ params }) {
+        const found = await getModel.execute((params as { model: string }).model);
         return raw(openAiModel(found.model, found.fetched_at));
       },
     },
