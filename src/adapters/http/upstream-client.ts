@@ -5,7 +5,7 @@ import https from 'node:https';
 import { AppError } from '../../domain/errors/app-error';
 import type { Clock } from '../../ports/clock.port';
 import type { Logger } from '../../ports/logger.port';
-import { CircuitBreaker } from './circuit-breaker';
+import { CircuitBreaker, type BreakerPermit } from './circuit-breaker';
 import { NOOP_UPSTREAM_OBSERVER, type CallOutcome, type UpstreamObserver } from './upstream-observer';
 
 /** Every keep-alive pool of every upstream client, so shutdown can close them all. */
@@ -59,6 +59,17 @@ const NETWORK_DOWN = new Set([
   'ENETUNREACH',
   'ERR_SOCKET_CLOSED',
 ]);
+
+/**
+ * The reason to give `AbortController.abort()` when the owner of a call ends it for taking too long
+ * (e.g. a stream's first-token deadline): the breaker counts it as a failure, not a cancellation.
+ */
+export class UpstreamDeadline extends Error {
+  constructor(what: string) {
+    super(`deadline: ${what}`);
+    this.name = 'UpstreamDeadline';
+  }
+}
 
 /** Bound of a buffered answer when the owner gives none: far above any legitimate answer, far below the heap. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
@@ -151,9 +162,24 @@ export class UpstreamClient {
     return this.options.name;
   }
 
+  /** One call, its outcome reported to the breaker as soon as the answer (or its absence) is known. */
   async request<T = unknown>(req: UpstreamRequest): Promise<AxiosResponse<T>> {
+    return (await this.send<T>(req, false)).response;
+  }
+
+  /**
+   * A call whose success is judged later by the caller (a stream: at its first token). A 2xx comes
+   * back with its permit pending, and the caller must settle it; any other outcome is settled here
+   * already (the caller may settle again: it is ignored).
+   */
+  requestHeld<T = unknown>(req: UpstreamRequest): Promise<{ response: AxiosResponse<T>; permit: BreakerPermit }> {
+    return this.send<T>(req, true);
+  }
+
+  private async send<T>(req: UpstreamRequest, hold: boolean): Promise<{ response: AxiosResponse<T>; permit: BreakerPermit }> {
     const { operation, idempotent, requestId, ...config } = req;
-    if (!this.breaker.allow()) {
+    const permit = this.breaker.tryAcquire();
+    if (!permit) {
       this.observer.call(this.name, operation, 'circuit_open', 0);
       throw new AppError('UPSTREAM_UNAVAILABLE', `${this.name} is unavailable (circuit open); try again shortly`, {
         retryAfterSeconds: this.breaker.retryAfterSeconds(),
@@ -164,28 +190,35 @@ export class UpstreamClient {
     const headers = { ...(config.headers as Record<string, string> | undefined), ...(requestId ? { 'X-Request-Id': requestId } : {}) };
     try {
       const res = await this.http.request<T>({ ...config, headers, upstream: { operation, idempotent } } as AxiosRequestConfig);
-      this.finish(operation, res.status, started, requestId);
-      return res;
+      this.finish(operation, res.status, started, requestId, permit, hold);
+      return { response: res, permit };
     } catch (err) {
       const e = err as AxiosError<T>;
       if (e.response) {
-        this.finish(operation, e.response.status, started, requestId);
-        return e.response;
+        this.finish(operation, e.response.status, started, requestId, permit, hold);
+        return { response: e.response, permit };
       }
-      throw this.networkFailure(operation, e, started, requestId);
+      throw this.networkFailure(operation, e, started, requestId, permit, config.signal as AbortSignal | undefined);
     }
   }
 
-  private finish(operation: string, status: number, started: number, requestId: string | undefined): void {
+  private finish(
+    operation: string,
+    status: number,
+    started: number,
+    requestId: string | undefined,
+    permit: BreakerPermit,
+    hold: boolean,
+  ): void {
     const durationMs = this.clock.nowMs() - started;
     let outcome: CallOutcome = 'success';
     if (status >= 500 || status === 429) {
       outcome = 'server_error';
-      this.breaker.failure();
+      permit.failure();
     } else if (status >= 400) {
       outcome = 'client_error';
-      this.breaker.neutral();
-    } else this.breaker.success();
+      permit.answered();
+    } else if (!hold) permit.success();
     this.observer.call(this.name, operation, outcome, durationMs);
     const fields = { upstream: this.name, operation, status, duration_ms: durationMs, request_id: requestId };
     if (status >= 500) this.logger.warn(fields, 'upstream call');
@@ -193,17 +226,27 @@ export class UpstreamClient {
   }
 
   /** A call that got no HTTP answer: timeout, refused or reset connection, cancellation. */
-  networkFailure(operation: string, err: AxiosError | Error, started: number, requestId: string | undefined): AppError {
+  private networkFailure(
+    operation: string,
+    err: AxiosError | Error,
+    started: number,
+    requestId: string | undefined,
+    permit: BreakerPermit,
+    signal: AbortSignal | undefined,
+  ): AppError {
     const durationMs = this.clock.nowMs() - started;
     const code = (err as AxiosError).code;
-    if (axios.isCancel(err) || code === 'ERR_CANCELED') {
-      this.breaker.neutral();
+    const cancelled = axios.isCancel(err) || code === 'ERR_CANCELED';
+    // The owner's own deadline (UpstreamDeadline) is the upstream being too slow, not a caller leaving.
+    const deadline = cancelled && signal?.reason instanceof UpstreamDeadline;
+    if (cancelled && !deadline) {
+      permit.cancelled();
       this.logger.info({ upstream: this.name, operation, duration_ms: durationMs, request_id: requestId }, 'upstream call cancelled');
       return new AppError('UPSTREAM_UNAVAILABLE', 'The request was cancelled', { details: { upstream: this.name, cancelled: true } });
     }
     if (isOversized(err as AxiosError)) {
       // It answered, so it is up; what it sent breaks the contract.
-      this.breaker.neutral();
+      permit.answered();
       this.observer.call(this.name, operation, 'server_error', durationMs);
       this.logger.warn(
         { upstream: this.name, operation, error: 'response_too_large', duration_ms: durationMs, request_id: requestId },
@@ -213,11 +256,17 @@ export class UpstreamClient {
         details: { upstream: this.name, reason: 'response_too_large' },
       });
     }
-    this.breaker.failure();
-    const timeout = isTimeout(err as AxiosError);
+    permit.failure();
+    const timeout = deadline || isTimeout(err as AxiosError);
     this.observer.call(this.name, operation, timeout ? 'timeout' : 'network_error', durationMs);
     this.logger.warn(
-      { upstream: this.name, operation, error: code ?? err.message, duration_ms: durationMs, request_id: requestId },
+      {
+        upstream: this.name,
+        operation,
+        error: deadline ? 'deadline' : (code ?? err.message),
+        duration_ms: durationMs,
+        request_id: requestId,
+      },
       'upstream call failed',
     );
     if (timeout) {

@@ -4,7 +4,8 @@ import { AppError, isAppError } from '../../domain/errors/app-error';
 import type { Clock } from '../../ports/clock.port';
 import type { Completion, CompletionRequest, LlmGateway, StreamEvent } from '../../ports/llm-gateway.port';
 import type { Logger } from '../../ports/logger.port';
-import { UpstreamClient } from '../http/upstream-client';
+import type { BreakerPermit } from '../http/circuit-breaker';
+import { UpstreamClient, UpstreamDeadline } from '../http/upstream-client';
 import type { UpstreamObserver } from '../http/upstream-observer';
 import { parseCost, streamErrorObject, translateLiteLlmStatus } from './litellm-errors';
 import { SseEventTooLargeError, SseParser, type SseEvent } from './sse-parser';
@@ -112,8 +113,12 @@ class StreamWatch {
     else signal.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  attach(body: Readable): void {
+  /** The breaker's permit of this call, judged at the first token (or a clean `[DONE]`), not at the headers. */
+  permit: BreakerPermit | undefined;
+
+  attach(body: Readable, permit: BreakerPermit): void {
     this.body = body;
+    this.permit = permit;
     if (this.controller.signal.aborted) body.destroy();
   }
 
@@ -121,6 +126,7 @@ class StreamWatch {
   started(): void {
     if (this.gotFirstToken) return;
     this.gotFirstToken = true;
+    this.permit?.success();
     clearTimeout(this.firstToken);
     this.firstToken = undefined;
     this.idle = setTimeout(() => {
@@ -140,6 +146,7 @@ class StreamWatch {
 
   /** `[DONE]` arrived: only the end of the body is awaited, and briefly. */
   done(): void {
+    this.permit?.success();
     this.draining = true;
     this.clearDeadlines();
     this.drain = setTimeout(() => this.body?.destroy(), DRAIN_AFTER_DONE_MS);
@@ -180,11 +187,12 @@ class StreamWatch {
   private expire(deadline: Deadline): void {
     if (this.controller.signal.aborted || this.draining) return;
     this.expired = deadline;
-    this.stop();
+    this.stop(new UpstreamDeadline(deadline));
   }
 
-  private stop(): void {
-    this.controller.abort();
+  /** A deadline is given as the abort reason, so the shared client counts it as the upstream's failure. */
+  private stop(reason?: UpstreamDeadline): void {
+    this.controller.abort(reason);
     this.body?.destroy();
   }
 }
@@ -200,7 +208,6 @@ class StreamWatch {
  */
 export class LiteLlmGateway implements LlmGateway {
   private readonly client: UpstreamClient;
-  private readonly observer: UpstreamObserver | undefined;
 
   constructor(
     private readonly options: LiteLlmGatewayOptions,
@@ -209,7 +216,6 @@ export class LiteLlmGateway implements LlmGateway {
     /** The proxy's shared client, when the composition root has one already (the model catalogue's). */
     client?: UpstreamClient,
   ) {
-    this.observer = options.observer;
     this.client =
       client ??
       new UpstreamClient(
@@ -238,7 +244,7 @@ export class LiteLlmGateway implements LlmGateway {
     let usageSent = false;
     try {
       const headers = this.headers(request);
-      const res = await this.client.request<Readable>({
+      const { response: res, permit } = await this.client.requestHeld<Readable>({
         operation: 'chat_stream',
         idempotent: false,
         method: 'POST',
@@ -255,7 +261,7 @@ export class LiteLlmGateway implements LlmGateway {
       });
       responded = true;
       const body = res.data;
-      watch.attach(body);
+      watch.attach(body, permit);
       log.status = res.status;
       if (res.status !== 200) {
         const text = await this.readErrorBody(body, watch);
@@ -320,10 +326,12 @@ export class LiteLlmGateway implements LlmGateway {
         log.outcome = 'completed';
         return;
       }
-      const error = this.streamFailure(err, watch, responded, started);
+      const error = this.streamFailure(err, watch, responded);
       log.fail(error, watch.cancelled);
       throw error;
     } finally {
+      // The consumer stopped before any verdict: nothing was learnt (a probe gives its slot back).
+      watch.permit?.cancelled();
       watch.dispose();
       if (log.outcome === 'pending') log.outcome = 'consumer_stopped';
       log.write(this.logger, this.clock.nowMs());
@@ -438,20 +446,27 @@ export class LiteLlmGateway implements LlmGateway {
   }
 
   /** Why a stream failed, as the port promises it: a deadline, the caller's abort, or the upstream. */
-  private streamFailure(err: unknown, watch: StreamWatch, responded: boolean, started: number): AppError {
+  private streamFailure(err: unknown, watch: StreamWatch, responded: boolean): AppError {
+    // Before the headers the shared client has judged the call already (a deadline is a failure there).
+    const permit = responded ? watch.permit : undefined;
     if (watch.expired) {
-      // Before the headers the shared client saw a cancellation (neutral); it was the upstream's fault.
-      this.client.breaker.failure();
-      if (!responded) this.observer?.call(this.client.name, 'chat_stream', 'timeout', this.clock.nowMs() - started);
+      permit?.failure();
       const what = { first_token: 'first token', idle: 'next chunk', total: 'end of the answer' }[watch.expired];
       return new AppError('UPSTREAM_TIMEOUT', `The model did not send the ${what} in time`, {
         details: { upstream: 'litellm', timeout: watch.expired },
       });
     }
-    if (watch.cancelled) return cancelled();
-    if (isAppError(err)) return err;
+    if (watch.cancelled) {
+      permit?.cancelled();
+      return cancelled();
+    }
+    if (isAppError(err)) {
+      // An error object in the stream, a contract break: the proxy answered.
+      permit?.answered();
+      return err;
+    }
     // The body failed after a 200: the connection dropped (reset, premature close).
-    this.client.breaker.failure();
+    permit?.failure();
     const code = (err as { code?: unknown } | undefined)?.code;
     return new AppError('UPSTREAM_ERROR', 'The connection to the model dropped before the answer was complete', {
       details: { upstream: 'litellm', phase: 'stream', reason: typeof code === 'string' ? code : 'connection_lost' },
