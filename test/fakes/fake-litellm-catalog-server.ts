@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 export type FakeLitellmMode = 'up' | 'error-503' | 'error-500' | 'reset' | 'auth-401';
 
 /**
- * A local LiteLLM proxy for the catalogue and health calls (the chat calls are `fake-litellm-server.ts`) (contracts/litellm.md): `/model/info`
+ * A local LiteLLM proxy for the catalogue and health calls (the chat calls are `fake-litellm-server.ts`) (docs/upstreams/litellm.md): `/model/info`
  * and `/v1/model/info` with the master key, `/models` with any known key, `/health/liveliness`
  * without auth. Counts calls per path; `mode` makes it fail the way LiteLLM does.
  */

@@ -68,7 +68,7 @@ export function writeError(ctx: Context, error: AppError): void {
 }
 
 /**
- * Turns every error into the envelope of API.md. Unknown errors are a 500 with the request id and
+ * Turns every error into the envelope (docs/architecture.md, Errors). Unknown errors are a 500 with the request id and
  * nothing else; the full error goes to the log only.
  */
 export function errorHandler(logger: Logger): Middleware {
