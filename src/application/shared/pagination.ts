@@ -1,4 +1,4 @@
-import type { Page } from '../domain/conversation/conversation';
+import type { Page } from '../../domain/conversation/conversation';
 
 /** The public shape of a list: items plus where they sit (docs/architecture.md, Lists). */
 export interface Paginated<T> {
