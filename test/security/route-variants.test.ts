@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
+import { allRoutes } from '../../src/interface/http/routes/all-routes';
 import { isAuthenticatedPath, rateLimitClassOf } from '../../src/interface/http/routing/route-spec';
 import { expectErrorEnvelope } from '../support/envelope';
 import { startApp, type RunningApp } from '../support/http';
@@ -77,6 +78,13 @@ describe('Security: one spelling per operation, and the limit of its class', fun
     expect(classOf('delete', '/v1/conversations/batch')).to.equal('batch');
     expect(classOf('post', '/v1/export/conversations')).to.equal('batch');
     expect(classOf('get', '/health')).to.equal('exempt');
+  });
+
+  it("documents each operation's class in the OpenAPI document (x-rate-limit-class)", async () => {
+    const doc = await app.json<{ paths: Record<string, Record<string, { 'x-rate-limit-class'?: string }>> }>('/openapi.json');
+    for (const spec of allRoutes()) {
+      expect(doc.body.paths[spec.path]?.[spec.method]?.['x-rate-limit-class'], label(spec)).to.equal(rateLimitClassOf(spec));
+    }
   });
 
   it('never lets chats through /V1/chat/completions or a trailing slash, and counts them against the user', async () => {

@@ -31,6 +31,11 @@ Guides: \`docs/integration-guide.md\` (frontend) and \`docs/migration-guide.md\`
 Send the Supabase access token of the signed-in user (\`session.access_token\`) as \`Authorization: Bearer <token>\`. Every \`/v1\` and \`/openai/v1\` operation requires it. Development instance without Supabase: \`npm run token -- <user-uuid>\` prints one.
 \`401 AUTH_EXPIRED\`: refresh the session and retry once. \`AUTH_INVALID\` / \`AUTH_REQUIRED\`: sign the user in again.
 
+## Paths and rate limits
+Paths are matched exactly: case-sensitive, and a trailing slash is a different path, so \`/V1/models\` or \`/v1/models/\` is \`404\` (\`401\` first under \`/v1/\` without a token).
+With a valid token a request counts against the caller's limit for the operation's class (\`x-rate-limit-class\` on each operation: \`chat\`, \`batch\`, \`reads\`, \`writes\`; \`exempt\` is never limited); without one, against the limit of the client IP.
+Every limited answer carries \`RateLimit-Limit\`, \`RateLimit-Remaining\` and \`RateLimit-Reset\`. JSON bodies nested deeper than 64 levels are refused with \`422 VALIDATION_ERROR\`, which lists at most 20 fields.
+
 ## Envelope
 Success: \`{"success": true, "data": ...}\` (schema \`SuccessEnvelope\`, each operation narrows \`data\`); lists: \`data = {items, pagination}\` with \`Pagination = {page, limit, total, pages}\`.
 Errors: \`{"success": false, "error": {message, code, details?, request_id}}\` (schema \`ErrorEnvelope\`). Branch on \`code\`, never on \`message\`; every operation lists the codes it can answer, with an example each.
@@ -229,6 +234,7 @@ function operation(spec: RouteSpec, components: Record<string, Json>): Json {
     tags: spec.tags,
     ...(spec.deprecated ? { deprecated: true } : {}),
     security: requiresAuth(spec) ? [{ bearerAuth: [] }] : [],
+    'x-rate-limit-class': rateLimitClassOf(spec),
     ...(spec.params || spec.query ? { parameters: parameters(spec, components) } : {}),
     ...body,
     responses: { ...success, ...errorResponses(spec, success) },

@@ -56,6 +56,19 @@ const nextTick = (): Promise<void> => new Promise((resolve) => process.nextTick(
 const inBurst = (): Promise<void> => Promise.resolve();
 
 describe('SseWriter', () => {
+  it('drops events once anyone else ended the response, instead of writing after the end', async () => {
+    const res = new RecordingResponse();
+    const writer = writerOn(res);
+    await writer.send('{"n":1}');
+    await nextTick();
+    res.end();
+    await writer.send('{"n":2}');
+    await nextTick();
+    writer.end();
+    expect(res.writes).to.deep.equal(['data: {"n":1}\n\n']);
+    expect(writer.isClosed).to.equal(true);
+  });
+
   it('sets the headers of an event stream once, to leave with the first event (no separate flush)', async () => {
     const res = new RecordingResponse();
     const writer = writerOn(res);

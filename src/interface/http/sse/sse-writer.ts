@@ -44,9 +44,13 @@ export class SseWriter {
     return this.committed;
   }
 
-  /** The client is gone (or we ended): further writes are dropped. */
+  /**
+   * The client is gone, or the response was ended (by us or by anyone else): further writes are
+   * dropped. A write after `end` would make the response emit an error nobody listens to, which
+   * ends the process.
+   */
   get isClosed(): boolean {
-    return this.closed || this.res.destroyed;
+    return this.closed || this.res.destroyed || this.res.writableEnded;
   }
 
   /**
