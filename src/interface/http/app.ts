@@ -21,7 +21,7 @@ import { recordRequests } from './middleware/record-requests';
 import { debugRoutes } from './routes/debug.routes';
 import { corsFromAllowList, securityHeaders } from './middleware/security';
 import { buildRouter, notFoundOrMethodNotAllowed } from './routing/register-routes';
-import { isAuthenticatedPath, isRateLimitExempt, rawBodyPaths, type RouteSpec } from './routing/route-spec';
+import { isAuthenticatedPath, isRateLimitExempt, publicRequestMatcher, rawBodyPaths, type RouteSpec } from './routing/route-spec';
 import { allRoutes } from './routes/all-routes';
 
 export interface AppOptions {
@@ -82,8 +82,9 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
   app.use((ctx, next) => (streamed.has(ctx.path) ? next() : bodyParser(ctx, next)));
   // Everything under /v1 is authenticated before routing, so no /v1 route can be mounted without it
   // and an unknown /v1 path does not reveal to an anonymous caller that it does not exist.
+  const isPublicRequest = publicRequestMatcher(routes);
   app.use(async (ctx, next) => {
-    if (isAuthenticatedPath(ctx.path) && ctx.method !== 'OPTIONS') await auth(ctx);
+    if (isAuthenticatedPath(ctx.path) && ctx.method !== 'OPTIONS' && !isPublicRequest(ctx.method, ctx.path)) await auth(ctx);
     await next();
   });
   app.use(limits.perUser);

@@ -10,6 +10,7 @@ import { metricsRoutes } from './metrics.routes';
 import { userRoutes } from './user.routes';
 import { modelsRoutes } from './models.routes';
 import { importRoutes } from './import.routes';
+import { shareRoutes } from './share.routes';
 
 /**
  * Every route the service serves, in documentation order. The OpenAPI document, `/info` and the
@@ -32,6 +33,7 @@ export function allRoutes(): RouteSpec[] {
     ...conversationIndexRoutes(),
     ...conversationRoutes(),
     ...importRoutes(),
+    ...shareRoutes(),
     ...messageRoutes(),
     ...userRoutes(),
     ...modelsRoutes(),

@@ -63,6 +63,12 @@ export interface RouteSpec {
   tags: string[];
   /** Public routes need no token; everything under /v1 is authenticated whatever this says. */
   public?: boolean;
+  /**
+   * The path's id is itself the credential (a share link: an unguessable id handed out by its
+   * owner): this GET needs no token even under /v1. Nothing else opens a /v1 route to anonymous
+   * callers, and on any other method it is ignored.
+   */
+  capabilityUrl?: boolean;
   params?: TSchema;
   query?: TSchema;
   body?: TSchema;
@@ -120,8 +126,17 @@ export function rawBodyPaths(routes: readonly RouteSpec[]): Set<string> {
   return new Set(routes.filter((r) => r.rawBody).map((r) => r.path));
 }
 
-export function requiresAuth(spec: Pick<RouteSpec, 'path' | 'public'>): boolean {
+export function requiresAuth(spec: Pick<RouteSpec, 'path' | 'public' | 'method' | 'capabilityUrl'>): boolean {
+  if (spec.capabilityUrl && spec.method === 'get') return false;
   return isAuthenticatedPath(spec.path) || !spec.public;
+}
+
+/** Whether a request is for a capability URL under /v1 (GET or HEAD), which the app does not authenticate. */
+export function publicRequestMatcher(routes: readonly RouteSpec[]): (method: string, path: string) => boolean {
+  const patterns = routes
+    .filter((r) => isAuthenticatedPath(r.path) && !requiresAuth(r))
+    .map((r) => new RegExp(`^${r.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[A-Za-z0-9_]+\}/g, '[^/]+')}$`));
+  return (method, path) => (method === 'GET' || method === 'HEAD') && patterns.some((p) => p.test(path));
 }
 
 /** `/v1/conversations/{id}` -> `/v1/conversations/:id` (the router's syntax). */
