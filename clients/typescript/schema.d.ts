@@ -6706,6 +6706,13 @@ export interface operations {
                                 status: "healthy";
                             };
                         };
+                        /** @description Misconfigurations noticed while running, e.g. `ignored_x_forwarded_for`: requests carry `X-Forwarded-For` in production while `TRUST_PROXY` is off. Absent when there are none; they do not change `status`. */
+                        warnings?: {
+                            code: string;
+                            message: string;
+                            /** Format: date-time */
+                            since: string;
+                        }[];
                     };
                 };
             };
@@ -6800,6 +6807,13 @@ export interface operations {
                                 status: "healthy";
                             };
                         };
+                        /** @description Misconfigurations noticed while running, e.g. `ignored_x_forwarded_for`: requests carry `X-Forwarded-For` in production while `TRUST_PROXY` is off. Absent when there are none; they do not change `status`. */
+                        warnings?: {
+                            code: string;
+                            message: string;
+                            /** Format: date-time */
+                            since: string;
+                        }[];
                     };
                 };
             };

@@ -48,6 +48,13 @@ export interface Deprecation {
   sunset?: string;
 }
 
+/**
+ * The per-user limit an operation counts against (RATE_LIMIT_CHAT, _BATCH, _READS, _WRITES), or
+ * `exempt` for probes, scrapes and documentation, which no limit ever refuses.
+ */
+export type EndpointClass = 'chat' | 'batch' | 'reads' | 'writes';
+export type RateLimitClass = EndpointClass | 'exempt';
+
 export interface RouteSpec {
   method: HttpMethod;
   /** OpenAPI form: `/v1/conversations/{id}`. */
@@ -69,6 +76,8 @@ export interface RouteSpec {
    * callers, and on any other method it is ignored.
    */
   capabilityUrl?: boolean;
+  /** Which rate limit applies; by default `reads` for GET and `writes` for every other method. */
+  rateLimit?: RateLimitClass;
   params?: TSchema;
   query?: TSchema;
   body?: TSchema;
@@ -110,33 +119,24 @@ export function deprecationHeaders(d: Deprecation): Record<string, string> {
   };
 }
 
-/** Probes of load balancers, metrics scrapes and documentation assets are never rate-limited. */
-const RATE_LIMIT_EXEMPT = /^\/(health(\/.*)?|live|ready|metrics|docs(\/.*)?|openapi\.json)$/;
-
-export function isRateLimitExempt(path: string): boolean {
-  return RATE_LIMIT_EXEMPT.test(path);
+/**
+ * The limit class of an operation: what its spec says, else by method. Requests that match no
+ * operation (404, 405) are classed by their method alone. Never derived from the raw path, which a
+ * client can spell in ways the router does not serve.
+ */
+export function rateLimitClassOf(spec: Pick<RouteSpec, 'rateLimit'> & { method: string }): RateLimitClass {
+  if (spec.rateLimit) return spec.rateLimit;
+  const method = spec.method.toLowerCase();
+  return method === 'get' || method === 'head' ? 'reads' : 'writes';
 }
 
 export function isAuthenticatedPath(path: string): boolean {
   return path === '/v1' || path.startsWith('/v1/');
 }
 
-/** Paths whose body the route reads itself (`rawBody`): the JSON body parser leaves them alone. */
-export function rawBodyPaths(routes: readonly RouteSpec[]): Set<string> {
-  return new Set(routes.filter((r) => r.rawBody).map((r) => r.path));
-}
-
 export function requiresAuth(spec: Pick<RouteSpec, 'path' | 'public' | 'method' | 'capabilityUrl'>): boolean {
   if (spec.capabilityUrl && spec.method === 'get') return false;
   return isAuthenticatedPath(spec.path) || !spec.public;
-}
-
-/** Whether a request is for a capability URL under /v1 (GET or HEAD), which the app does not authenticate. */
-export function publicRequestMatcher(routes: readonly RouteSpec[]): (method: string, path: string) => boolean {
-  const patterns = routes
-    .filter((r) => isAuthenticatedPath(r.path) && !requiresAuth(r))
-    .map((r) => new RegExp(`^${r.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[A-Za-z0-9_]+\}/g, '[^/]+')}$`));
-  return (method, path) => (method === 'GET' || method === 'HEAD') && patterns.some((p) => p.test(path));
 }
 
 /** `/v1/conversations/{id}` -> `/v1/conversations/:id` (the router's syntax). */
