@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { Type } from 'typebox';
 import { ShareLinks } from '../../../application/shares/share-links';
-import { CONFIG, type Config } from '../../../config/config';
+import { CONFIG } from '../../../config/config';
 import { isAppError } from '../../../domain/errors/app-error';
 import type { PublicShare, ShareSummary } from '../../../domain/share/share';
+import type { RouteDeps } from '../routing/route-deps';
 import { ok, raw, userOf, type RouteInput, type RouteSpec } from '../routing/route-spec';
 import { IdParams } from '../schemas/conversation.schemas';
 import { EX } from '../schemas/examples';
@@ -12,16 +13,6 @@ import { renderShareNotFound, renderSharePage, SHARE_PAGE_CSP } from '../share-p
 
 const TAGS = ['Sharing'];
 const STORE_ERRORS = ['UPSTREAM_ERROR', 'UPSTREAM_CONTRACT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'] as const;
-
-/** Where links point: PUBLIC_BASE_URL when set, else the host the request came to. */
-function baseUrl(input: RouteInput): string {
-  return (input.container.resolve<Config>(CONFIG).publicBaseUrl || `${input.koa.protocol}://${input.koa.host}`).replace(/\/+$/, '');
-}
-
-function withUrls(input: RouteInput, share: ShareSummary) {
-  const base = baseUrl(input);
-  return { ...share, url: `${base}/s/${share.share_id}`, api_url: `${base}/v1/shares/${share.share_id}` };
-}
 
 /** The public view: the snapshot and its time, flattened; nothing else of the share is sent. */
 function publicView(share: PublicShare) {
@@ -42,7 +33,16 @@ function notModified(input: RouteInput, etag: string): boolean {
 /** Revalidated on every use (no-cache), so a revoked link is gone at once; 304 keeps that cheap. */
 const CACHING = { 'Cache-Control': 'public, no-cache', Vary: 'Accept-Encoding' };
 
-export function shareRoutes(): RouteSpec[] {
+export function shareRoutes(deps: RouteDeps): RouteSpec[] {
+  const config = deps.get(CONFIG);
+  const links = deps.get(ShareLinks);
+  /** Where links point: PUBLIC_BASE_URL when set, else the host the request came to. */
+  const baseUrl = (input: RouteInput): string => (config.publicBaseUrl || `${input.koa.protocol}://${input.koa.host}`).replace(/\/+$/, '');
+  const withUrls = (input: RouteInput, share: ShareSummary) => {
+    const base = baseUrl(input);
+    return { ...share, url: `${base}/s/${share.share_id}`, api_url: `${base}/v1/shares/${share.share_id}` };
+  };
+
   return [
     {
       method: 'post',
@@ -61,7 +61,7 @@ export function shareRoutes(): RouteSpec[] {
       errors: ['NOT_FOUND', ...STORE_ERRORS],
       async handler(input) {
         const body = input.body as { branch_id?: string | null };
-        const share = await input.container.resolve(ShareLinks).create(userOf(input), input.params.id, body.branch_id ?? undefined);
+        const share = await links.create(userOf(input), input.params.id, body.branch_id ?? undefined);
         return ok(withUrls(input, share), 201);
       },
     },
@@ -76,7 +76,7 @@ export function shareRoutes(): RouteSpec[] {
       responses: { 200: { description: 'The share links.', schema: Type.Array(ShareSchema), example: [exampleShare] } },
       errors: ['NOT_FOUND', ...STORE_ERRORS],
       async handler(input) {
-        const shares = await input.container.resolve(ShareLinks).list(userOf(input), input.params.id);
+        const shares = await links.list(userOf(input), input.params.id);
         return ok(shares.map((s) => withUrls(input, s)));
       },
     },
@@ -92,7 +92,7 @@ export function shareRoutes(): RouteSpec[] {
       responses: { 200: { description: 'Revoked.', schema: Type.Object({ revoked: Type.Literal(true) }), example: { revoked: true } } },
       errors: ['NOT_FOUND', ...STORE_ERRORS],
       async handler(input) {
-        await input.container.resolve(ShareLinks).revoke(userOf(input), input.params.share_id);
+        await links.revoke(userOf(input), input.params.share_id);
         return ok({ revoked: true });
       },
     },
@@ -118,7 +118,7 @@ export function shareRoutes(): RouteSpec[] {
       },
       errors: ['NOT_FOUND', ...STORE_ERRORS],
       async handler(input) {
-        const share = await input.container.resolve(ShareLinks).read(input.params.share_id);
+        const share = await links.read(input.params.share_id);
         const data = publicView(share);
         const etag = etagOf(JSON.stringify(data));
         if (notModified(input, etag)) return raw(null, 304, { ETag: etag, ...CACHING });
@@ -153,7 +153,7 @@ export function shareRoutes(): RouteSpec[] {
         const headers = { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': SHARE_PAGE_CSP };
         let html: string;
         try {
-          html = renderSharePage(await input.container.resolve(ShareLinks).read(input.params.share_id));
+          html = renderSharePage(await links.read(input.params.share_id));
         } catch (err) {
           if (isAppError(err) && err.code === 'NOT_FOUND')
             return raw(renderShareNotFound(), 404, { ...headers, 'Cache-Control': 'no-store' });
