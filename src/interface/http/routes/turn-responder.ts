@@ -2,7 +2,7 @@ import type { CompletedTurn } from '../../../application/chat/chat-turn';
 import type { PreparedTurn } from '../../../application/chat/prepared-turn';
 import { StreamSlotPolicy } from '../../../application/chat/stream-slot-policy';
 import { TurnRunner } from '../../../application/chat/turn-runner';
-import { SERVICE_LIFECYCLE } from '../../../application/service-lifecycle';
+import { SERVICE_LIFECYCLE } from '../../../application/service/service-lifecycle';
 import { CONFIG, type Config } from '../../../config/config';
 import { CLOCK, type Clock } from '../../../ports/clock.port';
 import { ID_GENERATOR, type IdGenerator } from '../../../ports/id-generator.port';

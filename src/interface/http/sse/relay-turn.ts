@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { StreamingTurn } from '../../../application/chat/chat-turn';
-import type { ServiceLifecycle } from '../../../application/service-lifecycle';
+import type { ServiceLifecycle } from '../../../application/service/service-lifecycle';
 import type { Clock } from '../../../ports/clock.port';
 import type { Logger } from '../../../ports/logger.port';
 import type { Metrics, StreamEnd } from '../../../ports/metrics.port';
