@@ -10,6 +10,7 @@ import { health } from './wiring/health.wiring';
 import { registerInfrastructure } from './wiring/infrastructure.wiring';
 import { importConversations } from './wiring/import.wiring';
 import { models } from './wiring/models.wiring';
+import { shares } from './wiring/shares.wiring';
 import { ADAPTER_BINDINGS, type AdapterBinding, type ContainerOverrides, type FeatureModule } from './wiring/shared';
 import { users } from './wiring/users.wiring';
 
@@ -29,6 +30,7 @@ const FEATURES: readonly FeatureModule[] = [
   chat, // the model proxy, chat turns and their listeners
   conversationIndex, // search, filtered lists, batch updates and deletion, export, usage, statistics
   importConversations, // import of ChatGPT, Claude and gateway exports
+  shares, // read-only share links and their public page
   debugRequests, // development only: the request journal
 ];
 

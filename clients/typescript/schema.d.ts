@@ -310,6 +310,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/conversations/{id}/shares": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a conversation's share links
+         * @description The caller's live share links of the conversation, newest first (revoked ones are gone).
+         */
+        get: operations["listShares"];
+        put?: never;
+        /**
+         * Share a branch as a read-only link
+         * @description Makes a read-only snapshot of the branch (`branch_id`, default the active branch) as it is now, behind a random id (192 bits). `url` is a page for people (`GET /s/{share_id}`), `api_url` the same snapshot as JSON; neither needs a token. Later messages are not in it: share again for a newer snapshot. Only the owner can share: another user's conversation is 404.
+         */
+        post: operations["createShare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/shares/{share_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read a shared snapshot (no token)
+         * @description Anyone with the id reads the snapshot: title, model, messages with roles and models, and when it was shared — never user ids, emails, conversation or message ids. Needs no token; limited per client IP (`RATE_LIMIT_ANONYMOUS`). Answers carry an `ETag` (send `If-None-Match` for a 304) and `Cache-Control: public, no-cache`, so caches revalidate and a revoked link is 404 at once.
+         */
+        get: operations["readShare"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke a share link
+         * @description The link stops working at once, everywhere (page and JSON answer 404). Only its owner can revoke it; anyone else gets 404.
+         */
+        delete: operations["revokeShare"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/s/{share_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The page of a share link (HTML, no token)
+         * @description A small server-rendered page of the snapshot for people who open the link: readable on a phone, replies rendered from Markdown and sanitised (HTML in a message shows as text; only http(s) and mailto links; images become links), no script at all, a strict `Content-Security-Policy` (`default-src 'none'; script-src 'none'`; the one style by hash) and an Open Graph title. An unknown or revoked link is a 404 page. `ETag` and `If-None-Match` (304) as for the JSON. Limited per client IP.
+         */
+        get: operations["sharePage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages/{id}": {
         parameters: {
             query?: never;
@@ -1280,6 +1348,53 @@ export interface components {
                 total_tokens: number;
             } | null;
         };
+        /** @description A share link, as its owner sees it. */
+        Share: {
+            /** @description A share id: 32 random base64url characters (192 bits). */
+            share_id: string;
+            /** @description The page for people: `<PUBLIC_BASE_URL or this host>/s/<share_id>`. */
+            url: string;
+            /** @description The snapshot as JSON, readable without a token. */
+            api_url: string;
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            conversation_id: string;
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            branch_id: string;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp with offset.
+             */
+            created_at: string;
+        };
+        /** @description A shared branch as it was when shared: no ids of users, conversations or messages, nothing of the owner. */
+        SharedSnapshot: {
+            /** @description A share id: 32 random base64url characters (192 bits). */
+            share_id: string;
+            title: string | null;
+            model: string | null;
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp with offset.
+             */
+            shared_at: string;
+            messages: {
+                /** @enum {unknown} */
+                role: "user" | "assistant" | "system";
+                content: string;
+                model: string | null;
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 timestamp with offset.
+                 */
+                created_at: string;
+            }[];
+        };
         /** @description Every successful response except the health checks and the OpenAI-compatible chat objects. */
         SuccessEnvelope: {
             /** @constant */
@@ -1424,6 +1539,8 @@ export type OpenAiModel = components['schemas']['OpenAiModel'];
 export type OpenAiModelList = components['schemas']['OpenAiModelList'];
 export type Pagination = components['schemas']['Pagination'];
 export type RegenerateResult = components['schemas']['RegenerateResult'];
+export type Share = components['schemas']['Share'];
+export type SharedSnapshot = components['schemas']['SharedSnapshot'];
 export type SuccessEnvelope = components['schemas']['SuccessEnvelope'];
 export type Usage = components['schemas']['Usage'];
 export type UsageFigures = components['schemas']['UsageFigures'];
@@ -4700,6 +4817,613 @@ export interface operations {
             };
             /** @description Error: UPSTREAM_TIMEOUT. */
             504: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listShares: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The share links. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": [
+                     *         {
+                     *           "share_id": "q3V0cF9kZW1vX3NoYXJlX2lkXzAwMDAx",
+                     *           "url": "https://gateway.example.com/s/q3V0cF9kZW1vX3NoYXJlX2lkXzAwMDAx",
+                     *           "api_url": "https://gateway.example.com/v1/shares/q3V0cF9kZW1vX3NoYXJlX2lkXzAwMDAx",
+                     *           "conversation_id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
+                     *           "branch_id": "7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *           "created_at": "2026-01-15T09:31:12.000Z"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SuccessEnvelope"] & {
+                        data: components["schemas"]["Share"][];
+                    };
+                };
+            };
+            /** @description Error: AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_ERROR, UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_TIMEOUT. */
+            504: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    createShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "branch_id": "7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description The branch to share; absent or null: the active branch. */
+                    branch_id?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The share link. */
+            201: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "share_id": "q3V0cF9kZW1vX3NoYXJlX2lkXzAwMDAx",
+                     *         "url": "https://gateway.example.com/s/q3V0cF9kZW1vX3NoYXJlX2lkXzAwMDAx",
+                     *         "api_url": "https://gateway.example.com/v1/shares/q3V0cF9kZW1vX3NoYXJlX2lkXzAwMDAx",
+                     *         "conversation_id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
+                     *         "branch_id": "7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *         "created_at": "2026-01-15T09:31:12.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SuccessEnvelope"] & {
+                        data: components["schemas"]["Share"];
+                    };
+                };
+            };
+            /** @description Error: INVALID_JSON, BAD_REQUEST. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_ERROR, UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_TIMEOUT. */
+            504: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    readShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A share id: 32 random base64url characters (192 bits). */
+                share_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The snapshot. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Version of the snapshot, for `If-None-Match`. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "share_id": "q3V0cF9kZW1vX3NoYXJlX2lkXzAwMDAx",
+                     *         "title": "Trip planning for Tbilisi",
+                     *         "model": "gpt-4o",
+                     *         "shared_at": "2026-01-15T09:31:12.000Z",
+                     *         "messages": [
+                     *           {
+                     *             "role": "user",
+                     *             "content": "Plan a three-day trip to Tbilisi.",
+                     *             "model": null,
+                     *             "created_at": "2026-01-15T09:30:00.000Z"
+                     *           },
+                     *           {
+                     *             "role": "assistant",
+                     *             "content": "Day 1: the **Old Town** and Narikala fortress...",
+                     *             "model": "gpt-4o",
+                     *             "created_at": "2026-01-15T09:31:12.000Z"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SuccessEnvelope"] & {
+                        data: components["schemas"]["SharedSnapshot"];
+                    };
+                };
+            };
+            /** @description Error: NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_ERROR, UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_TIMEOUT. */
+            504: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    revokeShare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A share id: 32 random base64url characters (192 bits). */
+                share_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "revoked": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SuccessEnvelope"] & {
+                        data: {
+                            /** @constant */
+                            revoked: true;
+                        };
+                    };
+                };
+            };
+            /** @description Error: AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_ERROR, UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_TIMEOUT. */
+            504: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    sharePage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A share id: 32 random base64url characters (192 bits). */
+                share_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Version of the page, for `If-None-Match`. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example <!doctype html><html lang="en"><head><title>Trip planning for Tbilisi</title>…</head><body>…</body></html> */
+                    "text/html": string;
+                };
+            };
+            /** @description Error: NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
                     [name: string]: unknown;

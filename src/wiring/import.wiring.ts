@@ -1,18 +1,25 @@
 import { MemoryImportLedger } from '../adapters/memory/memory-import-ledger';
+import { SupabaseImportLedger } from '../adapters/supabase/supabase-import-ledger';
 import { ImportConversations } from '../application/import/import-conversations.use-case';
 import { IMPORT_LEDGER } from '../ports/import-ledger.port';
-import type { FeatureModule } from './shared';
+import { host, type FeatureModule } from './shared';
 
 /**
- * Import of ChatGPT, Claude and gateway exports: the ledger of imported source conversations and
+ * Import of ChatGPT, Claude and gateway exports: the ledger of imported source conversations
+ * (Supabase's `import_ledger`, docs/supabase-shares.sql, when SUPABASE_URL is set, else memory) and
  * the use case, which writes through the conversation store and removes failures through the
  * conversation index (both registered earlier).
  */
 export const importConversations: FeatureModule = {
   name: 'import',
-  register(c, _config, { bind }) {
-    c.registerInstance(IMPORT_LEDGER, new MemoryImportLedger());
-    bind('ImportLedger', 'memory');
+  register(c, config, { supabaseRest, bind }) {
+    if (supabaseRest) {
+      c.registerInstance(IMPORT_LEDGER, new SupabaseImportLedger(supabaseRest.client));
+      bind('ImportLedger', 'supabase-rest', host(config.supabaseUrl));
+    } else {
+      c.registerInstance(IMPORT_LEDGER, new MemoryImportLedger());
+      bind('ImportLedger', 'memory');
+    }
     c.registerSingleton(ImportConversations);
   },
 };

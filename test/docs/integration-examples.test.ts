@@ -21,6 +21,7 @@ import { highlightHtml, highlightSegments, searchConversations } from '../../doc
 import { fetchExport, saveFile } from '../../docs/examples/export-download';
 import { deleteConversations } from '../../docs/examples/batch-delete';
 import { importFile, type ImportProgress } from '../../docs/examples/import-file';
+import { listShares, readShare, revokeShare, shareBranch } from '../../docs/examples/share-link';
 import { fixtureText } from '../support/import-client';
 import { sseData, streamChat } from '../../docs/examples/stream-chat';
 import { createApi, renameConversation } from '../../docs/examples/typed-client';
@@ -511,6 +512,27 @@ describe('integration guide (docs/integration-guide.md) and its examples', () =>
         expect(err.status).to.equal(422);
         expect(err.code).to.equal('VALIDATION_ERROR');
         expect(fieldErrors(err)[0]).to.include({ path: '0.chat_messages.0.sender' });
+      });
+    });
+
+    describe('share-link.ts', () => {
+      it('shares a branch, reads it without a token (then 304 with the ETag), lists and revokes it', async () => {
+        const gateway = createGateway(app.url, new FakeSupabaseAuth(newUser()));
+        const created = await gateway.call<{ id: string }>('POST', '/v1/conversations', { title: 'Shared chat' });
+        await streamChat(gateway, { message: 'Share this', conversation_id: created.id });
+        const share = await shareBranch(gateway, created.id);
+        expect(share.url).to.equal(`${app.url}/s/${share.share_id}`);
+
+        const read = await readShare(app.url, share.share_id);
+        expect(read!.snapshot.title).to.equal('Shared chat');
+        expect(read!.snapshot.messages.map((m) => m.content)).to.deep.equal(['Share this', 'Echo: Share this']);
+        expect(await readShare(app.url, share.share_id, read!.etag!)).to.equal(null);
+
+        expect((await listShares(gateway, created.id)).map((s) => s.share_id)).to.deep.equal([share.share_id]);
+        await revokeShare(gateway, share.share_id);
+        const gone = await errorOf(readShare(app.url, share.share_id));
+        expect(gone.status).to.equal(404);
+        expect(await listShares(gateway, created.id)).to.deep.equal([]);
       });
     });
 

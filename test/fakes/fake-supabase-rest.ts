@@ -29,6 +29,8 @@ export interface FakeTable {
   numeric: string[];
   /** Set to the current time on every update, as a trigger would. */
   touchColumn?: string;
+  /** The primary key: an INSERT repeating it is 409 (23505) unless it asks to merge duplicates. */
+  key?: string[];
   rows: Row[];
 }
 
@@ -197,7 +199,10 @@ export class FakeSupabaseRest {
     GET: (q) => this.select(q),
     PATCH: (q) => this.update(q),
     DELETE: (q) => this.deleteRows(q),
+    POST: (q) => this.insert(q),
   };
+  /** Functions under `/rest/v1/rpc/<name>`: called with the JSON body and the caller (sub undefined for anon). */
+  readonly rpcs = new Map<string, (body: Row, caller: Caller) => Reply>();
 
   private constructor(
     private readonly server: http.Server,
@@ -275,7 +280,7 @@ export class FakeSupabaseRest {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const text = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', this.url);
-    const match = /^\/rest\/v1\/([A-Za-z0-9_]+)$/.exec(url.pathname);
+    const match = /^\/rest\/v1\/([A-Za-z0-9_]+|rpc\/[A-Za-z0-9_]+)$/.exec(url.pathname);
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
@@ -302,8 +307,16 @@ export class FakeSupabaseRest {
     if (apikey !== this.anonKey) {
       return { status: 401, body: { message: 'Invalid API key', hint: 'Double check your Supabase `anon` or `service_role` API key.' } };
     }
-    const auth = this.caller(req.headers.authorization);
+    // The anon key as bearer is the `anon` role: no `sub`, which RLS gives no rows.
+    const anonymous = req.headers.authorization === `Bearer ${this.anonKey}`;
+    const auth = anonymous ? { sub: undefined } : this.caller(req.headers.authorization);
     if ('status' in auth) return auth;
+    if (tableName?.startsWith('rpc/')) {
+      const fn = this.rpcs.get(tableName.slice(4));
+      if (!fn || req.method !== 'POST')
+        return pgError(404, 'PGRST202', `Could not find the function public.${tableName.slice(4)} in the schema cache`);
+      return fn((body ?? {}) as Row, auth);
+    }
     if (!tableName) return pgError(404, 'PGRST125', 'Invalid path specified in request URL');
     const table = this.tables.get(tableName);
     if (!table) return pgError(404, 'PGRST205', `Could not find the table 'public.${tableName}' in the schema cache`);
@@ -456,5 +469,39 @@ export class FakeSupabaseRest {
     } catch (reply) {
       return reply as Reply;
     }
+  }
+
+  /**
+   * INSERT (an object or an array of them): the owner column defaults to the caller (`auth.uid()`),
+   * RLS refuses rows of another owner (42501), a repeated key is 23505 unless
+   * `Prefer: resolution=merge-duplicates` makes it an upsert.
+   */
+  private insert(q: Query): Reply {
+    if (q.caller.sub === undefined) return pgError(401, '42501', `permission denied for table ${q.name}`);
+    const items = Array.isArray(q.body) ? q.body : [q.body];
+    if (items.length === 0 || items.some((i) => !i || typeof i !== 'object' || Array.isArray(i)))
+      return pgError(400, 'PGRST102', 'Empty or invalid json');
+    const prefer = String(q.headers.prefer ?? '');
+    const inserted: Row[] = [];
+    for (const item of items as Row[]) {
+      for (const column of Object.keys(item)) {
+        if (!q.table.columns.includes(column))
+          return pgError(400, 'PGRST204', `Could not find the '${column}' column of '${q.name}' in the schema cache`);
+      }
+      const row: Row = { [q.table.ownerColumn]: q.caller.sub, ...structuredClone(item) };
+      if (row[q.table.ownerColumn] !== q.caller.sub) {
+        return pgError(403, '42501', `new row violates row-level security policy for table "${q.name}"`);
+      }
+      const key = q.table.key ?? [];
+      const existing = key.length > 0 ? q.table.rows.find((r) => key.every((k) => r[k] === row[k])) : undefined;
+      if (existing && !prefer.includes('resolution=merge-duplicates')) {
+        return pgError(409, '23505', `duplicate key value violates unique constraint "${q.name}_pkey"`);
+      }
+      if (existing) Object.assign(existing, row);
+      else q.table.rows.push(row);
+      inserted.push(existing ?? row);
+    }
+    if (!prefer.includes('return=representation')) return { status: 201 };
+    return { status: 201, body: this.project(q, inserted) };
   }
 }

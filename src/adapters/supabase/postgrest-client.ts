@@ -125,6 +125,18 @@ export class PostgrestClient {
   }
 
   async request<T = unknown>(user: UserContext, req: PostgrestRequest): Promise<AxiosResponse<T>> {
+    return this.send<T>(user.token, user.requestId, req);
+  }
+
+  /**
+   * A call as the `anon` role (the anon key as bearer): only for what row-level security grants
+   * to anyone, such as the public read of a share link through a security definer function.
+   */
+  async requestAnonymous<T = unknown>(req: PostgrestRequest): Promise<AxiosResponse<T>> {
+    return this.send<T>(this.options.anonKey ?? '', undefined, req);
+  }
+
+  private async send<T>(bearer: string, requestId: string | undefined, req: PostgrestRequest): Promise<AxiosResponse<T>> {
     if (!this.options.anonKey) {
       throw new AppError('UPSTREAM_ERROR', 'Supabase REST is not configured: SUPABASE_ANON_KEY is missing', {
         details: { upstream: 'supabase', reason: 'not_configured' },
@@ -132,7 +144,7 @@ export class PostgrestClient {
     }
     const headers: Record<string, string> = {
       apikey: this.options.anonKey,
-      Authorization: `Bearer ${user.token}`,
+      Authorization: `Bearer ${bearer}`,
       Accept: 'application/json',
     };
     if (req.prefer?.length) headers.Prefer = req.prefer.join(',');
@@ -140,7 +152,7 @@ export class PostgrestClient {
     const res = await this.upstream.request<T>({
       operation: req.operation,
       idempotent: req.idempotent,
-      requestId: user.requestId,
+      requestId,
       method: req.method,
       url: `/${req.table}`,
       params: req.query,

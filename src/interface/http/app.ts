@@ -24,7 +24,7 @@ import { debugRoutes } from './routes/debug.routes';
 import { corsFromAllowList, securityHeaders } from './middleware/security';
 import { beginResponseLifecycle, onResponseEnd } from './response-lifecycle';
 import { buildRouter, matchRoute, notFoundOrMethodNotAllowed } from './routing/register-routes';
-import { isAuthenticatedPath, type RouteSpec } from './routing/route-spec';
+import { isAuthenticatedPath, requiresAuth, type RouteSpec } from './routing/route-spec';
 import { allRoutes } from './routes/all-routes';
 import { containerDeps } from './routing/route-deps';
 
@@ -101,8 +101,11 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
   app.use((ctx, next) => ((ctx.state.route as RouteSpec | undefined)?.rawBody ? next() : bodyParser(ctx, next)));
   // Everything under /v1 is authenticated before routing, so no /v1 route can be mounted without it
   // and an unknown /v1 path does not reveal to an anonymous caller that it does not exist.
+  // The one exception: a capability URL (a share link's GET), whose id is the credential.
   app.use(async (ctx, next) => {
-    if (isAuthenticatedPath(ctx.path) && ctx.method !== 'OPTIONS') await auth(ctx);
+    const route = ctx.state.route as RouteSpec | undefined;
+    const capability = route !== undefined && !requiresAuth(route) && (ctx.method === 'GET' || ctx.method === 'HEAD');
+    if (isAuthenticatedPath(ctx.path) && ctx.method !== 'OPTIONS' && !capability) await auth(ctx);
     await next();
   });
   app.use(notFoundOrMethodNotAllowed(router));

@@ -21,6 +21,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   User: "The caller's profile, balance, usage and statistics.",
   Batch: 'Batch updates, confirmed mass deletion and export.',
   Import: 'Bringing conversations in from ChatGPT, Claude and gateway exports.',
+  Sharing: 'Read-only share links of a branch: created and revoked by the owner, read by anyone with the link.',
   Docs: 'This document and its viewer.',
 };
 

@@ -24,6 +24,9 @@ function requestFor(spec: RouteSpec, headers: Record<string, string> = {}): Requ
   return init;
 }
 
+/** The only /v1 operations open without a token: the id in the path is the credential. */
+const CAPABILITY_URLS = ['GET /v1/shares/{share_id}'];
+
 describe('authentication of /v1', () => {
   let app: RunningApp;
   before(async () => {
@@ -37,6 +40,15 @@ describe('authentication of /v1', () => {
     const res = await app.json<{ data: { user_id: string } }>('/v1/test-probe', { headers: bearer(devToken()) });
     expect(res.status).to.equal(200);
     expect(res.body.data.user_id).to.equal(USER_A);
+  });
+
+  it('opens no /v1 operation to anonymous callers but the capability URLs, and those only for GET', async () => {
+    const open = allRoutes().filter((r) => r.path.startsWith('/v1/') && r.capabilityUrl);
+    expect(open.map((r) => `${r.method.toUpperCase()} ${r.path}`)).to.deep.equal(CAPABILITY_URLS);
+    const shareId = 'A'.repeat(32);
+    expectErrorEnvelope(await app.json(`/v1/shares/${shareId}`), 404, 'NOT_FOUND');
+    expectErrorEnvelope(await app.json(`/v1/shares/${shareId}`, { method: 'DELETE' }), 401, 'AUTH_REQUIRED');
+    expectErrorEnvelope(await app.json(`/v1/shares/${shareId}/more`), 401, 'AUTH_REQUIRED');
   });
 
   it('never serves another spelling of a path: 401 under /v1 without a token, else 404', async () => {
@@ -55,7 +67,7 @@ describe('authentication of /v1', () => {
   });
 
   it('answers 401 on every /v1 route of the service and of the mounted probes without a token', async () => {
-    const v1 = [...allRoutes(), ...MOUNTED].filter((r) => r.path === '/v1' || r.path.startsWith('/v1/'));
+    const v1 = [...allRoutes(), ...MOUNTED].filter((r) => (r.path === '/v1' || r.path.startsWith('/v1/')) && !r.capabilityUrl);
     // The mounted probes guarantee that the loop checks something before the service has /v1 routes.
     expect(v1.length).to.be.greaterThanOrEqual(MOUNTED.length);
     for (const spec of v1) {
@@ -77,6 +89,7 @@ describe('authentication of /v1', () => {
     for (const [path, operations] of Object.entries(doc.paths)) {
       if (!path.startsWith('/v1')) continue;
       for (const [method, op] of Object.entries(operations)) {
+        if (CAPABILITY_URLS.includes(`${method.toUpperCase()} ${path}`)) continue;
         expect(op.security, `${method} ${path}`).to.deep.equal([{ bearerAuth: [] }]);
         checked += 1;
       }

@@ -12,6 +12,7 @@ import { userRoutes } from './user.routes';
 import { openAiRoutes } from './openai.routes';
 import { modelsRoutes } from './models.routes';
 import { importRoutes } from './import.routes';
+import { shareRoutes } from './share.routes';
 
 /**
  * Every route the service serves, in documentation order. The OpenAPI document, `/info` and the
@@ -34,6 +35,7 @@ export function allRoutes(deps: RouteDeps = DOCUMENTATION_ONLY): RouteSpec[] {
     ...conversationIndexRoutes(deps),
     ...conversationRoutes(deps),
     ...importRoutes(deps),
+    ...shareRoutes(deps),
     ...messageRoutes(deps),
     ...userRoutes(deps),
     ...modelsRoutes(deps),

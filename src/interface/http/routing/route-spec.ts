@@ -74,6 +74,12 @@ export interface RouteSpec {
   tags: string[];
   /** Public routes need no token; everything under /v1 is authenticated whatever this says. */
   public?: boolean;
+  /**
+   * The path's id is itself the credential (a share link: an unguessable id handed out by its
+   * owner): this GET needs no token even under /v1. Nothing else opens a /v1 route to anonymous
+   * callers, and on any other method it is ignored.
+   */
+  capabilityUrl?: boolean;
   /** Which rate limit applies; by default `reads` for GET and `writes` for every other method. */
   rateLimit?: RateLimitClass;
   params?: TSchema;
@@ -138,7 +144,8 @@ export function isAuthenticatedPath(path: string): boolean {
   return AUTHENTICATED_MOUNTS.some((mount) => path === mount || path.startsWith(`${mount}/`));
 }
 
-export function requiresAuth(spec: Pick<RouteSpec, 'path' | 'public'>): boolean {
+export function requiresAuth(spec: Pick<RouteSpec, 'path' | 'public' | 'method' | 'capabilityUrl'>): boolean {
+  if (spec.capabilityUrl && spec.method === 'get') return false;
   return isAuthenticatedPath(spec.path) || !spec.public;
 }
 
