@@ -93,6 +93,12 @@ import { ExportConversations } from './application/export/export-conversations.u
 import { GetUsage } from './application/user/get-usage.use-case';
 import { GetConversationStats } from './application/user/get-conversation-stats.use-case';
 import { CONVERSATION_INDEX, type ConversationIndex } from './ports/conversation-index.port';
+import { DatabaseProbe } from './adapters/postgres/database-probe';
+import type { MigratedDatabase } from './adapters/postgres/migrated-database';
+import { PostgresConversationIndex } from './adapters/postgres/postgres-conversation-index';
+import { PostgresConversationStore } from './adapters/postgres/postgres-conversation-store';
+import { PostgresUserDirectory } from './adapters/postgres/postgres-user-directory';
+import { DATABASE, openDatabase } from './wiring/database.wiring';
 
 /** Which adapter serves each port, for the start banner and `/health`. */
 export interface AdapterBinding {
@@ -169,6 +175,9 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   bind('Metrics', config.enableMetrics ? 'prometheus' : 'disabled');
   bind('Clock', overrides.clock ? 'injected' : 'system');
   bind('IdGenerator', 'crypto');
+  // The gateway's own database (STORAGE: a PostgreSQL server, or embedded PGlite), migrating from now on.
+  const database = openDatabase(config, logger.child({ component: 'database' }), (close) => resources.add('database', close));
+  if (database) c.registerInstance(DATABASE, database);
 
   // Access tokens: HS* with the project secret, ES256/RS256 through the project's JWKS.
   const jwks = config.effectiveJwksUrl
@@ -280,6 +289,9 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
     );
     c.registerInstance(USER_DIRECTORY, directory);
     bind('UserDirectory', 'supabase-rest', host(config.supabaseUrl));
+  } else if (database) {
+    c.registerInstance(USER_DIRECTORY, new PostgresUserDirectory(database, clock));
+    bind('UserDirectory', database.info.driver, database.info.location);
   } else {
     c.registerInstance(USER_DIRECTORY, new MemoryUserDirectory(clock));
     bind('UserDirectory', 'memory');
@@ -293,14 +305,16 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   // Dependency probes: cheap, free calls only.
   const probes: DependencyProbe[] = [];
   const timeoutMs = config.healthProbeTimeoutMs;
-  probes.push(
-    config.edgeFunctionUrl
-      ? new HttpDependencyProbe(
-          { name: 'edge_function', adapter: 'edge-function', required: true, url: config.edgeFunctionUrl, method: 'OPTIONS', timeoutMs },
-          clock,
-        )
-      : new EmbeddedProbe('edge_function', true),
-  );
+  if (database) probes.push(new DatabaseProbe(database, clock));
+  else
+    probes.push(
+      config.storageKind === 'edge-function' && config.edgeFunctionUrl
+        ? new HttpDependencyProbe(
+            { name: 'edge_function', adapter: 'edge-function', required: true, url: config.edgeFunctionUrl, method: 'OPTIONS', timeoutMs },
+            clock,
+          )
+        : new EmbeddedProbe('edge_function', true),
+    );
   probes.push(
     config.supabaseUrl
       ? new HttpDependencyProbe(
@@ -342,8 +356,15 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
 
   c.registerSingleton(CheckHealth);
 
-  // Conversations: the Edge Function, or its in-memory twin (the embedded default).
-  if (config.edgeFunctionUrl) {
+  // Conversations: the Edge Function, the gateway's own database (server or PGlite), or the memory twin.
+  if (database) {
+    const ids = c.resolve<IdGenerator>(ID_GENERATOR);
+    c.registerInstance<ConversationStore>(
+      CONVERSATION_STORE,
+      new PostgresConversationStore(database, clock, ids, config.effectiveDefaultModel),
+    );
+    bind('ConversationStore', database.info.driver, database.info.location);
+  } else if (config.storageKind === 'edge-function' && config.edgeFunctionUrl) {
     const store = new EdgeFunctionConversationStore(
       {
         baseUrl: config.edgeFunctionUrl,
@@ -426,7 +447,11 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   // Conversation index (search, filtered lists, mass deletion, usage and statistics): Supabase REST
   // on the same tables as the Edge Function, or a second view of the memory store's own rows.
   let index: ConversationIndex;
-  if (supabaseRestOptions && supabaseRest) {
+  if (database) {
+    // The store's own tables: what a user writes is what search and statistics see.
+    index = new PostgresConversationIndex(database);
+    bind('ConversationIndex', database.info.driver, database.info.location);
+  } else if (supabaseRestOptions && supabaseRest) {
     index = new SupabaseConversationIndex(
       { ...supabaseRestOptions, client: supabaseRest, pageSize: config.supabaseMaxRows },
       clock,
@@ -475,4 +500,24 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   }
   c.registerInstance(ADAPTER_BINDINGS, bindings);
   return c;
+}
+
+/**
+ * What must be done before the service takes traffic: the database migrations. Rejects with the
+ * reason when they fail; start-up then stops.
+ */
+export async function startServices(container: DependencyContainer): Promise<void> {
+  if (!container.isRegistered(DATABASE, true)) return;
+  const database = container.resolve<MigratedDatabase>(DATABASE);
+  const applied = await database.whenReady().catch((err: unknown) => {
+    throw new Error(`the ${database.info.driver} database at ${database.info.location} is not ready: ${(err as Error).message}`, {
+      cause: err,
+    });
+  });
+  container
+    .resolve<Logger>(LOGGER)
+    .info(
+      { driver: database.info.driver, location: database.info.location, applied },
+      applied.length > 0 ? 'database migrated' : 'database schema up to date',
+    );
 }

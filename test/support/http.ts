@@ -1,8 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import type { DependencyContainer } from 'tsyringe';
-import { buildContainer, type ContainerOverrides } from '../../src/composition-root';
+import { buildContainer, startServices, type ContainerOverrides } from '../../src/composition-root';
 import type { Config } from '../../src/config/config';
 import { createApp, type AppOptions } from '../../src/interface/http/app';
+import type { SqlDatabase } from '../../src/adapters/postgres/sql-database';
+import { DATABASE } from '../../src/wiring/database.wiring';
 import { createHttpServer } from '../../src/interface/http/server';
 import { LogCollector } from './log-collector';
 import { testConfig } from './test-config';
@@ -30,6 +32,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const config = options.config ?? testConfig({ LOG_LEVEL: 'info' });
   const container = buildContainer(config, { logStream: logs, ...options.overrides });
   options.configure?.(container);
+  await startServices(container);
   const server = createHttpServer(createApp(container, { extraRoutes: options.extraRoutes }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -47,6 +50,8 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // The app's own database (PGlite or a pool) is released with it.
+      if (container.isRegistered(DATABASE, true)) await container.resolve<SqlDatabase>(DATABASE).close();
     },
   };
 }

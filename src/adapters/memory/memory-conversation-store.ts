@@ -1,5 +1,4 @@
 import {
-  AUTO_TITLE_LENGTH,
   MAIN_BRANCH_NAME,
   type Branch,
   type Conversation,
@@ -9,7 +8,14 @@ import {
   type MessageRole,
   type Page,
 } from '../../domain/conversation/conversation';
-import { AppError, notFound } from '../../domain/errors/app-error';
+import { notFound } from '../../domain/errors/app-error';
+import {
+  autoTitle,
+  notAnAssistantReply,
+  notAUserMessage,
+  parentNeedsConversation,
+  requirePositiveInteger,
+} from '../../domain/conversation/store-rules';
 import type { UserContext } from '../../domain/user/user-context';
 import type { Clock } from '../../ports/clock.port';
 import type {
@@ -60,12 +66,6 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
   private readonly conversations = new Map<string, ConversationRecord>();
   private readonly conversationIdsByOwner = new Map<string, Set<string>>();
   private readonly conversationIdOfMessage = new Map<string, string>();
-  /**
-   * Replies saved with the port's `interrupted` flag (a cut stream). The Edge Function's
-   * `/save-response` has no field for it and `Message` mirrors its row, so the twin keeps the flag
-   * beside the messages instead of dropping it: `isInterrupted` shows it.
-   */
-  private readonly interruptedMessageIds = new Set<string>();
 
   constructor(
     private readonly clock: Clock,
@@ -143,11 +143,7 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
 
   async editMessage(user: UserContext, messageId: string, content: string): Promise<Message> {
     const { record, message } = this.ownedMessage(user, messageId);
-    if (message.role !== 'user') {
-      throw new AppError('VALIDATION_ERROR', `Only user messages can be edited; this one has role ${message.role}`, {
-        details: { fields: [{ path: 'message_id', message: `is a ${message.role} message, not a user message` }] },
-      });
-    }
+    if (message.role !== 'user') throw notAUserMessage(message.role);
     message.content = content;
     this.touch(record);
     return clone(message);
@@ -160,11 +156,7 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
    */
   async regenerateFork(user: UserContext, messageId: string, input: RegenerateForkInput): Promise<RegenerateFork> {
     const { record, message } = this.ownedMessage(user, messageId);
-    if (message.role !== 'assistant' || message.parent_id === null) {
-      throw new AppError('VALIDATION_ERROR', `Only assistant replies can be regenerated; this message has role ${message.role}`, {
-        details: { fields: [{ path: 'message_id', message: `is a ${message.role} message, not an assistant reply` }] },
-      });
-    }
+    if (message.role !== 'assistant' || message.parent_id === null) throw notAnAssistantReply(message.role);
     const branch = this.newBranch(record, message.parent_id, input.branch_name);
     this.touch(record);
     return { branch_id: branch.id, parent_message_id: message.parent_id, conversation_id: record.conversation.id };
@@ -172,11 +164,7 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
 
   async addUserMessage(user: UserContext, input: AddUserMessageInput): Promise<AddedUserMessage> {
     if (input.conversation_id === undefined) {
-      if (input.parent_id !== undefined) {
-        throw new AppError('VALIDATION_ERROR', 'parent_id needs a conversation_id', {
-          details: { fields: [{ path: 'parent_id', message: 'is only allowed with conversation_id' }] },
-        });
-      }
+      if (input.parent_id !== undefined) throw parentNeedsConversation();
       const record = this.newConversation(user, null, input.model ?? this.defaultModel);
       const branchId = record.branches[0]!.id;
       const message = this.append(record, branchId, null, 'user', input.content, input.model ?? null, null);
@@ -220,18 +208,17 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
     const parent = this.messageOf(record, input.parent_id);
     const isFirstReply = !record.messages.some((m) => m.role === 'assistant');
     const message = this.append(record, input.branch_id, parent.id, 'assistant', input.content, input.model, input.tokens_count ?? null);
-    if (input.interrupted) this.interruptedMessageIds.add(message.id);
+    message.interrupted = input.interrupted === true;
     const title = record.conversation.title;
-    if (isFirstReply && (title === null || title.trim() === '')) {
-      const autoTitle = input.content.slice(0, AUTO_TITLE_LENGTH).trim();
-      if (autoTitle !== '') record.conversation.title = autoTitle;
-    }
+    const newTitle = autoTitle(input.content);
+    if (isFirstReply && (title === null || title.trim() === '') && newTitle !== null) record.conversation.title = newTitle;
     return { message_id: message.id, tokens_count: message.tokens_count };
   }
 
   /** True when the reply was saved marked interrupted (what was relayed before the stream was cut). */
   isInterrupted(messageId: string): boolean {
-    return this.interruptedMessageIds.has(messageId);
+    const id = this.conversationIdOfMessage.get(messageId);
+    return this.conversations.get(id ?? '')?.messagesById.get(messageId)?.interrupted === true;
   }
 
   async buildContext(user: UserContext, input: BuildContextInput): Promise<BuiltContext> {
@@ -332,6 +319,7 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
       content,
       model,
       tokens_count: tokensCount,
+      interrupted: false,
       created_at: this.now(),
     };
     record.messages.push(message);
@@ -378,14 +366,6 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
 
   private now(): string {
     return this.clock.now().toISOString();
-  }
-}
-
-function requirePositiveInteger(field: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new AppError('VALIDATION_ERROR', `${field} must be a positive integer`, {
-      details: { fields: [{ path: field, message: 'must be a positive integer' }] },
-    });
   }
 }
 

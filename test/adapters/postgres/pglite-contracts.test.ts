@@ -1,0 +1,15 @@
+import type { PgliteDatabase } from '../../../src/adapters/postgres/pglite-database';
+import { migratedPglite } from '../../support/test-postgres';
+import { describePostgresContracts } from './postgres-contracts';
+
+describe('PostgreSQL adapters on PGlite (in memory)', function () {
+  // One PGlite for the whole file: starting one takes a second or more.
+  this.timeout(60_000);
+  let db: PgliteDatabase;
+  before(async () => {
+    db = await migratedPglite();
+  });
+  after(async () => db?.close());
+
+  describePostgresContracts('PostgreSQL on PGlite', () => db);
+});
