@@ -4,9 +4,10 @@ import { PgPoolDatabase } from '../adapters/postgres/pg-pool-database';
 import { PgliteDatabase } from '../adapters/postgres/pglite-database';
 import type { Config } from '../config/config';
 import type { Logger } from '../ports/logger.port';
+import { token } from '../ports/token';
 
 /** The gateway's own database, when STORAGE resolves to `postgres` or `pglite`. */
-export const DATABASE = Symbol('Database');
+export const DATABASE = token<MigratedDatabase>('Database');
 
 /**
  * Opens the database STORAGE picked (a `pg` pool on DATABASE_URL, or PGlite in DATA_DIR) and starts

@@ -1,10 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { DependencyContainer } from 'tsyringe';
-import { buildContainer, startServices, type ContainerOverrides } from '../../src/composition-root';
+import { buildContainer, DATABASE, startServices, type ContainerOverrides } from '../../src/composition-root';
 import type { Config } from '../../src/config/config';
 import { createApp, type AppOptions } from '../../src/interface/http/app';
-import type { SqlDatabase } from '../../src/adapters/postgres/sql-database';
-import { DATABASE } from '../../src/wiring/database.wiring';
 import { createHttpServer } from '../../src/interface/http/server';
 import { LogCollector } from './log-collector';
 import { testConfig } from './test-config';
@@ -51,7 +49,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       // The app's own database (PGlite or a pool) is released with it.
-      if (container.isRegistered(DATABASE, true)) await container.resolve<SqlDatabase>(DATABASE).close();
+      if (container.isRegistered(DATABASE, true)) await container.resolve(DATABASE).close();
     },
   };
 }
