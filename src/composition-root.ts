@@ -8,6 +8,7 @@ import { conversations } from './wiring/conversations.wiring';
 import { debugRequests } from './wiring/debug.wiring';
 import { health } from './wiring/health.wiring';
 import { registerInfrastructure } from './wiring/infrastructure.wiring';
+import { importConversations } from './wiring/import.wiring';
 import { models } from './wiring/models.wiring';
 import { ADAPTER_BINDINGS, type AdapterBinding, type ContainerOverrides, type FeatureModule } from './wiring/shared';
 import { users } from './wiring/users.wiring';
@@ -30,6 +31,7 @@ const FEATURES: readonly FeatureModule[] = [
   conversations, // conversations, branches, messages
   chat, // the model proxy, chat turns and their listeners
   conversationIndex, // search, filtered lists, batch updates and deletion, export, usage, statistics
+  importConversations, // import of ChatGPT, Claude and gateway exports
   debugRequests, // development only: the request journal
 ];
 

@@ -21,7 +21,7 @@ import { recordRequests } from './middleware/record-requests';
 import { debugRoutes } from './routes/debug.routes';
 import { corsFromAllowList, securityHeaders } from './middleware/security';
 import { buildRouter, notFoundOrMethodNotAllowed } from './routing/register-routes';
-import { isAuthenticatedPath, isRateLimitExempt, type RouteSpec } from './routing/route-spec';
+import { isAuthenticatedPath, isRateLimitExempt, rawBodyPaths, type RouteSpec } from './routing/route-spec';
 import { allRoutes } from './routes/all-routes';
 
 export interface AppOptions {
@@ -76,7 +76,10 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
   });
   // Before authentication, per IP: also bounds token guessing. Probes of load balancers are exempt.
   app.use((ctx, next) => (isRateLimitExempt(ctx.path) ? next() : limits.anonymous(ctx, next)));
-  app.use(jsonBodyParser(config.bodyLimitBytes));
+  // Uploads (`rawBody` routes) are streamed by their handler, with their own limit.
+  const bodyParser = jsonBodyParser(config.bodyLimitBytes);
+  const streamed = rawBodyPaths(routes);
+  app.use((ctx, next) => (streamed.has(ctx.path) ? next() : bodyParser(ctx, next)));
   // Everything under /v1 is authenticated before routing, so no /v1 route can be mounted without it
   // and an unknown /v1 path does not reveal to an anonymous caller that it does not exist.
   app.use(async (ctx, next) => {

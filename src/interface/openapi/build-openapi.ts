@@ -18,6 +18,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Models: 'The model catalogue with pricing, context limits and capabilities.',
   User: "The caller's profile, balance, usage and statistics.",
   Batch: 'Batch updates, confirmed mass deletion and export.',
+  Import: 'Bringing conversations in from ChatGPT, Claude and gateway exports.',
   Docs: 'This document and its viewer.',
 };
 
@@ -75,7 +76,8 @@ function implicitErrors(spec: RouteSpec): ErrorCode[] {
   // Verifying an ES256/RS256 token may need the project's signing keys (JWKS): down, or unusable.
   if (requiresAuth(spec)) codes.push('AUTH_REQUIRED', 'AUTH_INVALID', 'AUTH_EXPIRED', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_CONTRACT');
   if (!isRateLimitExempt(spec.path)) codes.push('RATE_LIMITED');
-  if (spec.body) codes.push('INVALID_JSON', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'VALIDATION_ERROR');
+  if (spec.body || spec.rawBody)
+    codes.push('INVALID_JSON', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'VALIDATION_ERROR');
   if (spec.params || spec.query) codes.push('VALIDATION_ERROR');
   codes.push('INTERNAL_ERROR');
   return codes;
@@ -193,7 +195,19 @@ function operation(spec: RouteSpec, components: Record<string, Json>): Json {
           },
         },
       }
-    : {};
+    : spec.rawBody
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              [spec.rawBody.contentType]: {
+                schema: plain(spec.rawBody.schema, components),
+                ...(spec.rawBody.example !== undefined ? { example: spec.rawBody.example } : {}),
+              },
+            },
+          },
+        }
+      : {};
   const deprecation = spec.deprecated
     ? `\n\nDeprecated since ${spec.deprecated.since}: use \`${spec.method.toUpperCase()} ${spec.deprecated.successor}\`, which answers the same. ` +
       (spec.deprecated.sunset

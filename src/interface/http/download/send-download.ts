@@ -9,7 +9,7 @@ export interface Download {
 }
 
 /** Resolves once the socket took `text` (at once, or after a `drain`), or the client is gone. */
-function write(res: Context['res'], text: string): Promise<void> {
+export function write(res: Context['res'], text: string): Promise<void> {
   if (res.write(text)) return Promise.resolve();
   return new Promise((resolve) => {
     const done = (): void => {

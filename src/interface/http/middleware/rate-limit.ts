@@ -9,7 +9,7 @@ import type { RateLimitStore } from '../../../ports/rate-limit-store.port';
 export type EndpointClass = 'chat' | 'batch' | 'reads' | 'writes';
 
 const CHAT = /^\/v1\/(chat\/|messages\/[^/]+\/regenerate$)/;
-const BATCH = /^\/v1\/(conversations\/batch$|export\/)/;
+const BATCH = /^\/v1\/(conversations\/batch$|export\/|import$)/;
 
 export function endpointClass(method: string, path: string): EndpointClass {
   if (method === 'POST' && CHAT.test(path)) return 'chat';

@@ -67,6 +67,11 @@ export interface RouteSpec {
   query?: TSchema;
   body?: TSchema;
   bodyExample?: unknown;
+  /**
+   * A body the handler reads itself as a stream (an uploaded file): documented with this schema,
+   * never parsed or validated before the handler, and exempt from BODY_LIMIT_BYTES.
+   */
+  rawBody?: { contentType: string; schema: TSchema; example?: unknown };
   responses: Record<number, ResponseSpec>;
   /** Error codes this operation can answer besides the generic ones added for auth and bodies. */
   errors?: ErrorCode[];
@@ -108,6 +113,11 @@ export function isRateLimitExempt(path: string): boolean {
 
 export function isAuthenticatedPath(path: string): boolean {
   return path === '/v1' || path.startsWith('/v1/');
+}
+
+/** Paths whose body the route reads itself (`rawBody`): the JSON body parser leaves them alone. */
+export function rawBodyPaths(routes: readonly RouteSpec[]): Set<string> {
+  return new Set(routes.filter((r) => r.rawBody).map((r) => r.path));
 }
 
 export function requiresAuth(spec: Pick<RouteSpec, 'path' | 'public'>): boolean {
