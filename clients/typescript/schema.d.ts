@@ -5982,6 +5982,13 @@ export interface operations {
                                 status: "healthy";
                             };
                         };
+                        /** @description Misconfigurations noticed while running, e.g. `ignored_x_forwarded_for`: requests carry `X-Forwarded-For` in production while `TRUST_PROXY` is off. Absent when there are none; they do not change `status`. */
+                        warnings?: {
+                            code: string;
+                            message: string;
+                            /** Format: date-time */
+                            since: string;
+                        }[];
                     };
                 };
             };
@@ -6076,6 +6083,13 @@ export interface operations {
                                 status: "healthy";
                             };
                         };
+                        /** @description Misconfigurations noticed while running, e.g. `ignored_x_forwarded_for`: requests carry `X-Forwarded-For` in production while `TRUST_PROXY` is off. Absent when there are none; they do not change `status`. */
+                        warnings?: {
+                            code: string;
+                            message: string;
+                            /** Format: date-time */
+                            since: string;
+                        }[];
                     };
                 };
             };

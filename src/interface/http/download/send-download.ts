@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type { Logger } from '../../../ports/logger.port';
+import { onResponseEnd } from '../response-lifecycle';
 
 export interface Download {
   contentType: string;
@@ -12,13 +13,15 @@ export interface Download {
 export function write(res: Context['res'], text: string): Promise<void> {
   if (res.write(text)) return Promise.resolve();
   return new Promise((resolve) => {
+    // Assigned below; a response already over calls `done` during the subscription itself.
+    let unsubscribe = (): void => undefined;
     const done = (): void => {
       res.off('drain', done);
-      res.off('close', done);
+      unsubscribe();
       resolve();
     };
     res.once('drain', done);
-    res.once('close', done);
+    unsubscribe = onResponseEnd(res, 'download drain wait', done);
   });
 }
 

@@ -236,6 +236,7 @@ export function chatRoutes(): RouteSpec[] {
       method: 'post',
       path: '/v1/chat/completions',
       operationId: 'createChatCompletion',
+      rateLimit: 'chat',
       tags: ['Chat'],
       summary: 'Send a message and get the reply (streamed by default)',
       description:
@@ -306,6 +307,7 @@ export function chatRoutes(): RouteSpec[] {
       method: 'post',
       path: '/v1/chat/regenerate',
       operationId: 'regenerateChatReply',
+      rateLimit: 'chat',
       tags: ['Chat'],
       summary: 'Regenerate a reply (previous gateway call)',
       description:
@@ -332,6 +334,7 @@ export function chatRoutes(): RouteSpec[] {
       method: 'post',
       path: '/v1/messages/{id}/regenerate',
       operationId: 'regenerateMessage',
+      rateLimit: 'chat',
       tags: ['Messages'],
       summary: 'Regenerate an assistant reply',
       description:

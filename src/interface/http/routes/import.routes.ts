@@ -55,6 +55,7 @@ export function importRoutes(): RouteSpec[] {
       method: 'post',
       path: '/v1/import',
       operationId: 'importConversations',
+      rateLimit: 'batch',
       tags: ['Import'],
       summary: 'Import conversations from a ChatGPT, Claude or gateway export',
       description:

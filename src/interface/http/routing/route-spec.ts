@@ -48,6 +48,13 @@ export interface Deprecation {
   sunset?: string;
 }
 
+/**
+ * The per-user limit an operation counts against (RATE_LIMIT_CHAT, _BATCH, _READS, _WRITES), or
+ * `exempt` for probes, scrapes and documentation, which no limit ever refuses.
+ */
+export type EndpointClass = 'chat' | 'batch' | 'reads' | 'writes';
+export type RateLimitClass = EndpointClass | 'exempt';
+
 export interface RouteSpec {
   method: HttpMethod;
   /** OpenAPI form: `/v1/conversations/{id}`. */
@@ -63,6 +70,8 @@ export interface RouteSpec {
   tags: string[];
   /** Public routes need no token; everything under /v1 is authenticated whatever this says. */
   public?: boolean;
+  /** Which rate limit applies; by default `reads` for GET and `writes` for every other method. */
+  rateLimit?: RateLimitClass;
   params?: TSchema;
   query?: TSchema;
   body?: TSchema;
@@ -104,20 +113,19 @@ export function deprecationHeaders(d: Deprecation): Record<string, string> {
   };
 }
 
-/** Probes of load balancers, metrics scrapes and documentation assets are never rate-limited. */
-const RATE_LIMIT_EXEMPT = /^\/(health(\/.*)?|live|ready|metrics|docs(\/.*)?|openapi\.json)$/;
-
-export function isRateLimitExempt(path: string): boolean {
-  return RATE_LIMIT_EXEMPT.test(path);
+/**
+ * The limit class of an operation: what its spec says, else by method. Requests that match no
+ * operation (404, 405) are classed by their method alone. Never derived from the raw path, which a
+ * client can spell in ways the router does not serve.
+ */
+export function rateLimitClassOf(spec: Pick<RouteSpec, 'rateLimit'> & { method: string }): RateLimitClass {
+  if (spec.rateLimit) return spec.rateLimit;
+  const method = spec.method.toLowerCase();
+  return method === 'get' || method === 'head' ? 'reads' : 'writes';
 }
 
 export function isAuthenticatedPath(path: string): boolean {
   return path === '/v1' || path.startsWith('/v1/');
-}
-
-/** Paths whose body the route reads itself (`rawBody`): the JSON body parser leaves them alone. */
-export function rawBodyPaths(routes: readonly RouteSpec[]): Set<string> {
-  return new Set(routes.filter((r) => r.rawBody).map((r) => r.path));
 }
 
 export function requiresAuth(spec: Pick<RouteSpec, 'path' | 'public'>): boolean {
