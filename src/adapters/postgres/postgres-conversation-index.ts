@@ -10,7 +10,10 @@ import type {
   ConversationOrder,
   IndexedConversation,
   MessageActivity,
+  WordSearchPage,
+  WordSearchQuery,
 } from '../../ports/conversation-index.port';
+import { PostgresWordSearch } from './postgres-word-search';
 import { translated } from './database-errors';
 import { isoOf, likeLiteral, type SqlDatabase } from './sql-database';
 
@@ -62,7 +65,15 @@ function capped<T>(rows: T[], max: number): Capped<T> {
  * served by trigram indexes where pg_trgm is installed.
  */
 export class PostgresConversationIndex implements ConversationIndex {
-  constructor(private readonly db: SqlDatabase) {}
+  private readonly words: PostgresWordSearch;
+
+  constructor(private readonly db: SqlDatabase) {
+    this.words = new PostgresWordSearch(db);
+  }
+
+  searchWords(user: UserContext, query: WordSearchQuery, candidates: number): Promise<WordSearchPage> {
+    return this.words.search(user, query, candidates);
+  }
 
   listConversations(
     user: UserContext,

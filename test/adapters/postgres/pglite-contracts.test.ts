@@ -1,5 +1,7 @@
 import type { PgliteDatabase } from '../../../src/adapters/postgres/pglite-database';
 import { migratedPglite } from '../../support/test-postgres';
+import { describeIsolation } from './isolation';
+import { describeWordSearch } from './word-search';
 import { describePostgresContracts } from './postgres-contracts';
 
 describe('PostgreSQL adapters on PGlite (in memory)', function () {
@@ -12,4 +14,6 @@ describe('PostgreSQL adapters on PGlite (in memory)', function () {
   after(async () => db?.close());
 
   describePostgresContracts('PostgreSQL on PGlite', () => db);
+  describeIsolation('PGlite', () => db);
+  describeWordSearch('PGlite', () => db);
 });

@@ -59,12 +59,16 @@ export function describePostgresContracts(label: string, database: () => SqlData
   const ids = new CryptoIdGenerator();
 
   // Fresh users per test: no truncation needed, and the suite also proves users never see each other's rows.
-  describeConversationStoreContract(label, async () => ({
-    store: new PostgresConversationStore(database(), new SystemClock(), ids, 'local/echo'),
-    alice: userContext(randomUUID()),
-    bob: userContext(randomUUID()),
-    close: async () => undefined,
-  }));
+  describeConversationStoreContract(
+    label,
+    async () => ({
+      store: new PostgresConversationStore(database(), new SystemClock(), ids, 'local/echo'),
+      alice: userContext(randomUUID()),
+      bob: userContext(randomUUID()),
+      close: async () => undefined,
+    }),
+    { keepsInterruptedFlag: true },
+  );
 
   // The data set has fixed users: the tables are emptied after each test.
   describeConversationIndexContract(label, async () => {

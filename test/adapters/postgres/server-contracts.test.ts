@@ -2,6 +2,8 @@ import type { PgPoolDatabase } from '../../../src/adapters/postgres/pg-pool-data
 import { loadMigrations, migrate } from '../../../src/adapters/postgres/migrator';
 import { RecordingLogger } from '../../support/recording-logger';
 import { createTestDatabase, poolDatabase, requirePostgres, type TestDatabase } from '../../support/test-postgres';
+import { describeIsolation } from './isolation';
+import { describeWordSearch } from './word-search';
 import { describePostgresContracts } from './postgres-contracts';
 
 describe('PostgreSQL adapters on the PostgreSQL server (TEST_DATABASE_URL)', function () {
@@ -19,4 +21,6 @@ describe('PostgreSQL adapters on the PostgreSQL server (TEST_DATABASE_URL)', fun
   });
 
   describePostgresContracts('PostgreSQL server', () => db);
+  describeIsolation('PostgreSQL server', () => db);
+  describeWordSearch('PostgreSQL server', () => db);
 });
