@@ -12,6 +12,7 @@
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres   the PostgreSQL server of scenarios 6 and 7
  *                                                  (each makes a database of its own and drops it)
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -174,6 +175,8 @@ async function main(): Promise<void> {
       JWT_SECRET_KEY: secret,
       JWT_ALLOWED_ALGORITHMS: 'HS256',
       ENABLE_METRICS: 'true',
+      // Production refuses public metrics; the bench scrapes them with this run's token.
+      METRICS_TOKEN: randomBytes(24).toString('base64url'),
       LOG_LEVEL: 'info',
       CONNECTION_POOL_SIZE: String(POOL_SIZE),
       RATE_LIMIT_ANONYMOUS: '1000000',
