@@ -4,11 +4,13 @@
  * helper processes), the gateway's production build (`NODE_ENV=production node dist/src/main.js`),
  * the bare references and the load generators. Writes bench/results/latest.json and prints a table.
  *
- *   BENCH_ONLY=overhead,concurrency,relay,cached,profile   run some scenarios only
+ *   BENCH_ONLY=overhead,concurrency,relay,cached,profile,postgres,search   run some scenarios only
  *   BENCH_STREAMS=100,500,1000                     the concurrency levels of scenario 2
  *   BENCH_REDIS_URL=redis://127.0.0.1:6379         give the gateway a Redis (cache, limits, stream slots)
  *   BENCH_CPU_PROF=1                               write a V8 CPU profile of the gateway to bench/results/
  *   BENCH_HEAP_SNAPSHOT=1                          write a heap snapshot of the gateway at 1,000 open streams
+ *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres   the PostgreSQL server of scenarios 6 and 7
+ *                                                  (each makes a database of its own and drops it)
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,6 +23,8 @@ import type { BenchContext } from './scenarios/bench-context';
 import { cachedReadsScenario } from './scenarios/cached-reads.scenario';
 import { concurrencyScenario } from './scenarios/concurrency.scenario';
 import { overheadScenario } from './scenarios/overhead.scenario';
+import { postgresScenario } from './scenarios/postgres.scenario';
+import { searchScenario } from './scenarios/search.scenario';
 import { profileScenario } from './scenarios/profile.scenario';
 import { relayScenario } from './scenarios/relay.scenario';
 import { RpcChild } from './support/child-rpc';
@@ -37,7 +41,8 @@ const SECRET_SETTINGS = new Set(
     .map((s) => s.env),
 );
 const RESULTS = path.join(ROOT, 'bench/results');
-const SCENARIOS = ['overhead', 'concurrency', 'relay', 'cached', 'profile'] as const;
+const SCENARIOS = ['overhead', 'concurrency', 'relay', 'cached', 'profile', 'postgres', 'search'] as const;
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const USERS = 1000;
 /** Sockets per upstream: the 1,000 concurrent streams each hold one to LiteLLM (the default, 100, would queue them). */
 const POOL_SIZE = 1100;
@@ -131,6 +136,23 @@ async function main(): Promise<void> {
     );
   }
 
+  // Search needs no gateway: in process, on the PostgreSQL server only.
+  const searchFigures: Figure[] = [];
+  let searchDetail: unknown;
+  if (wanted.has('search')) {
+    const r = await searchScenario(DATABASE_URL, progress);
+    searchFigures.push(...r.figures);
+    searchDetail = r.detail;
+    if (wanted.size === 1) {
+      const file = path.join(RESULTS, 'partial-search.json');
+      mkdirSync(RESULTS, { recursive: true });
+      writeFileSync(file, `${JSON.stringify({ machine: host, figures: searchFigures, scenarios: { search: searchDetail } }, null, 2)}\n`);
+      process.stdout.write(`\n${markdownTable(searchFigures)}\n\n`);
+      progress(`wrote ${path.relative(ROOT, file)}`);
+      return;
+    }
+  }
+
   const fakes = await FakeUpstreamProcesses.start();
   const agent = benchAgent();
   let gateway: GatewayProcess | undefined;
@@ -192,8 +214,8 @@ async function main(): Promise<void> {
       agent,
       progress,
     };
-    const figures: Figure[] = [];
-    const details: Record<string, unknown> = {};
+    const figures: Figure[] = [...searchFigures];
+    const details: Record<string, unknown> = searchDetail === undefined ? {} : { search: searchDetail };
     const started = Date.now();
     if (wanted.has('overhead')) {
       const r = await overheadScenario(ctx);
@@ -218,6 +240,11 @@ async function main(): Promise<void> {
       const r = await cachedReadsScenario(ctx);
       figures.push(...r.figures);
       details.cached_reads = r.detail;
+    }
+    if (wanted.has('postgres')) {
+      const r = await postgresScenario(ctx, DATABASE_URL);
+      figures.push(...r.figures);
+      details.postgres = r.detail;
     }
     await gateway.stop();
     if (wanted.has('profile')) details.cpu_profile = (await profileScenario(ctx)).detail;

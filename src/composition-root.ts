@@ -13,9 +13,12 @@ import { models } from './wiring/models.wiring';
 import { shares } from './wiring/shares.wiring';
 import { ADAPTER_BINDINGS, type AdapterBinding, type ContainerOverrides, type FeatureModule } from './wiring/shared';
 import { users } from './wiring/users.wiring';
+import { DATABASE } from './wiring/database.wiring';
+import { LOGGER } from './ports/logger.port';
 
 export { Resources, RESOURCES } from './wiring/resources';
 export { ADAPTER_BINDINGS, type AdapterBinding, type ContainerOverrides } from './wiring/shared';
+export { DATABASE } from './wiring/database.wiring';
 
 /**
  * The features of the service, wired in this order. A module may use what an earlier one
@@ -46,4 +49,20 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   for (const feature of FEATURES) feature.register(container, config, shared);
   container.registerInstance(ADAPTER_BINDINGS, bindings);
   return container;
+}
+
+/**
+ * What must be done before the service takes traffic: the database migrations. Rejects with the
+ * reason when they fail (or the database cannot be reached); start-up then stops.
+ */
+export async function startServices(container: DependencyContainer): Promise<void> {
+  if (!container.isRegistered(DATABASE, true)) return;
+  const database = container.resolve(DATABASE);
+  const applied = await database.whenReady().catch((err: unknown) => {
+    throw new Error(`the ${database.info.driver} database at ${database.info.location} is not ready: ${(err as Error).message}`, {
+      cause: err,
+    });
+  });
+  const message = applied.length > 0 ? 'database migrated' : 'database schema up to date';
+  container.resolve(LOGGER).info({ driver: database.info.driver, location: database.info.location, applied }, message);
 }

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SERVICE_LIFECYCLE, type ServiceLifecycle } from './application/service/service-lifecycle';
-import { ADAPTER_BINDINGS, buildContainer, RESOURCES, type AdapterBinding, type Resources } from './composition-root';
+import { ADAPTER_BINDINGS, buildContainer, RESOURCES, startServices, type AdapterBinding, type Resources } from './composition-root';
 import type { Config } from './config/config';
 import { ConfigError, loadConfig } from './config/load-config';
 import { createApp } from './interface/http/app';
@@ -83,6 +83,15 @@ async function main(): Promise<void> {
   }
   const container = buildContainer(config);
   const logger = container.resolve<Logger>(LOGGER);
+  try {
+    await startServices(container);
+  } catch (err) {
+    // A failed migration (or a database that cannot be reached) stops start-up, saying why.
+    logger.error({ err: { message: (err as Error).message } }, 'start-up failed');
+    process.stderr.write(`start-up failed: ${(err as Error).message}\n`);
+    await container.resolve<Resources>(RESOURCES).closeAll(logger);
+    process.exit(1);
+  }
   const server = createHttpServer(createApp(container), serverOptions(config));
 
   try {

@@ -81,7 +81,7 @@ export interface paths {
         };
         /**
          * Search conversation titles and messages
-         * @description Finds `q` in the caller's conversation titles and in the content of their messages (every branch): literal text, case-insensitive, so `50%`, `a_b`, `x,user_id.neq.0` or quotes match exactly those characters. One result per conversation, with the newest matching messages as plain-text snippets and the match offsets (`highlights`) so clients can render highlights safely. Conversations whose title matches come first, then the most recently active. Filters: `model`, `date_from`/`date_to` (creation of the conversation; an inverted range is 422), `min_messages`/`max_messages`. A term over 200 characters, blank, or with control characters (NUL included) is 422. One search looks at the newest 1000 title matches and 1000 message matches (`SEARCH_MAX_CANDIDATES`); `truncated` says when there were more.
+         * @description Finds `q` in the caller's conversation titles and in the content of their messages (every branch): literal text, case-insensitive, so `50%`, `a_b`, `x,user_id.neq.0` or quotes match exactly those characters. One result per conversation, with the newest matching messages as plain-text snippets and the match offsets (`highlights`) so clients can render highlights safely. Conversations whose title matches come first, then the most recently active. Filters: `model`, `date_from`/`date_to` (creation of the conversation; an inverted range is 422), `min_messages`/`max_messages`. A term over 200 characters, blank, or with control characters (NUL included) is 422. One search looks at the newest 1000 title matches and 1000 message matches (`SEARCH_MAX_CANDIDATES`); `truncated` says when there were more. `mode=words` (PostgreSQL stores: `DATABASE_URL` or the embedded default) searches words instead: web-search syntax, English stemming, relevance ranking (`ts_rank`) after title matches, the best matching messages with a fragment around the matched words; 422 on the Edge Function path.
          */
         get: operations["searchConversations"];
         put?: never;
@@ -1250,6 +1250,8 @@ export interface components {
             content: string;
             model: string | null;
             tokens_count: number | null;
+            /** @description True for a reply cut short (the client left, the upstream failed, the turn was stopped): `content` is what was relayed. Absent when conversations live behind the Edge Function, which has no column for it. */
+            interrupted?: boolean;
             /**
              * Format: date-time
              * @description ISO-8601 timestamp with offset.
@@ -2298,6 +2300,8 @@ export interface operations {
                 min_messages?: number;
                 /** @description At most this many messages (all branches). Below `min_messages` is 422. */
                 max_messages?: number;
+                /** @description `literal` (default): `q` as typed, case-insensitive, anywhere in the text. `words`: full-text search (PostgreSQL stores only; 422 on the Edge Function path): web-search syntax (`"a phrase"`, `or`, `-excluded`), English stemming (`walls` finds `wall`), conversations ranked by relevance after title matches, the best matching messages with a fragment around the matched words. */
+                mode?: "literal" | "words";
                 /** @description Page number, from 1. */
                 page?: number;
                 /** @description Items per page (at most 100). */

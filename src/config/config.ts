@@ -25,7 +25,11 @@ export interface DerivedConfig {
   expectedIssuer: string | undefined;
   /** Where ES256/RS256 keys come from, or undefined (then only HS* tokens can be accepted). */
   effectiveJwksUrl: string | undefined;
+  /** The store `STORAGE` resolves to (`auto` picks by EDGE_FUNCTION_URL, then DATABASE_URL, then PGlite). */
+  storageKind: StorageKind;
 }
+
+export type StorageKind = 'edge-function' | 'postgres' | 'pglite' | 'memory';
 
 export type Config = Readonly<SettingValues & DerivedConfig>;
 

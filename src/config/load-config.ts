@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TSchema } from 'typebox';
 import { createAjv } from '../support/json-schema';
-import { DEV_JWT_SECRET, type Config, type SettingValues } from './config';
+import { DEV_JWT_SECRET, type Config, type SettingValues, type StorageKind } from './config';
 import { SETTINGS, type SettingDefinition } from './settings';
 import { configuredRealUpstreams, unsafeCombinations } from './startup-safety';
 
@@ -126,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('SUPABASE_ANON_KEY is required when EDGE_FUNCTION_URL or SUPABASE_URL is set (it is sent as apikey)');
   }
   problems.push(...unsafeCombinations(v, isProduction, explicit));
+  const storageKind = resolveStorage(v, isProduction, problems);
   if (problems.length > 0) throw new ConfigError(problems);
 
   const supabaseUrl = v.supabaseUrl?.replace(/\/+$/, '');
@@ -144,7 +145,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     effectiveDefaultModel: v.defaultModel ?? (v.litellmUrl ? 'gpt-4o-mini' : 'local/echo'),
     expectedIssuer: v.jwtIssuer ?? (supabaseUrl ? `${supabaseUrl}/auth/v1` : undefined),
     effectiveJwksUrl: v.jwksUrl ?? (supabaseUrl ? `${supabaseUrl}/auth/v1/.well-known/jwks.json` : undefined),
+    storageKind,
   });
+}
+
+/**
+ * STORAGE=auto: the Edge Function when EDGE_FUNCTION_URL is set, else the server of DATABASE_URL,
+ * else embedded PGlite. An explicit choice must have what it needs. Production never runs on the
+ * memory twins, and keeps conversations on a local disk only when asked to (STORAGE=pglite).
+ */
+function resolveStorage(v: SettingValues, isProduction: boolean, problems: string[]): StorageKind {
+  const kind: StorageKind =
+    v.storage === 'auto' ? (v.edgeFunctionUrl ? 'edge-function' : v.databaseUrl ? 'postgres' : 'pglite') : v.storage;
+  if (kind === 'edge-function' && !v.edgeFunctionUrl) problems.push('STORAGE=edge-function needs EDGE_FUNCTION_URL');
+  if (kind === 'postgres' && !v.databaseUrl) problems.push('STORAGE=postgres needs DATABASE_URL');
+  if (isProduction && kind === 'memory')
+    problems.push('STORAGE=memory is not allowed in production (every conversation is lost on restart)');
+  if (isProduction && v.storage === 'auto' && kind === 'pglite') {
+    problems.push(
+      'EDGE_FUNCTION_URL or DATABASE_URL is required in production (or STORAGE=pglite to keep conversations in DATA_DIR on this machine)',
+    );
+  }
+  return kind;
 }
 
 /** Secret values of a config, for the log redactor. */

@@ -1,6 +1,7 @@
 import type { SettingDefinition } from './setting-definition';
 import { SERVICE_SETTINGS } from './settings/service.settings';
 import { UPSTREAM_SETTINGS } from './settings/upstreams.settings';
+import { STORAGE_SETTINGS } from './settings/storage.settings';
 import { AUTH_SETTINGS } from './settings/auth.settings';
 import { CHAT_SETTINGS } from './settings/chat.settings';
 import { CACHE_SETTINGS } from './settings/cache.settings';
@@ -18,6 +19,7 @@ export type { SettingDefinition } from './setting-definition';
 export const SETTINGS = {
   ...SERVICE_SETTINGS,
   ...UPSTREAM_SETTINGS,
+  ...STORAGE_SETTINGS,
   ...AUTH_SETTINGS,
   ...CHAT_SETTINGS,
   ...CACHE_SETTINGS,

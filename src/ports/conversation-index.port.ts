@@ -1,5 +1,5 @@
 import type { MessageRole } from '../domain/conversation/conversation';
-import type { IndexedConversationRow, MatchedMessageRow } from '../domain/search/conversation-search';
+import type { ConversationHit, IndexedConversationRow, MatchedMessageRow } from '../domain/search/conversation-search';
 import type { TimeRange } from '../domain/time/date-range';
 import type { UserContext } from '../domain/user/user-context';
 import { token } from './token';
@@ -26,6 +26,23 @@ export interface MessageActivity {
   model: string | null;
   tokens_count: number | null;
   created_at: string;
+}
+
+/** A full-text search: words in web-search syntax, the conversation filter, sizes, one page. */
+export interface WordSearchQuery {
+  query: string;
+  filter: ConversationFilter;
+  minMessages?: number;
+  maxMessages?: number;
+  offset: number;
+  limit: number;
+}
+
+/** One page of full-text hits; `truncated`: more messages matched than were looked at. */
+export interface WordSearchPage {
+  items: ConversationHit[];
+  total: number;
+  truncated: boolean;
 }
 
 /** At most `max` rows of a larger set; `truncated` says more rows matched. */
@@ -59,6 +76,11 @@ export interface ConversationIndex {
   findMessages(user: UserContext, term: string, max: number): Promise<Capped<MatchedMessageRow>>;
   /** Messages created in `created`, of `role` when given, oldest first: at most `max`. */
   messageActivity(user: UserContext, query: { created?: TimeRange; role?: MessageRole }, max: number): Promise<Capped<MessageActivity>>;
+  /**
+   * Full-text search (words, stemming, ranking), where the index has it: the PostgreSQL stores. The
+   * newest `candidates` matching messages are ranked. Absent on the other indexes.
+   */
+  searchWords?(user: UserContext, query: WordSearchQuery, candidates: number): Promise<WordSearchPage>;
   /** Deletes the user's conversations among `ids` with their branches and messages; answers the ids really deleted. */
   deleteConversations(user: UserContext, ids: readonly string[]): Promise<string[]>;
 }

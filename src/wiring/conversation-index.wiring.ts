@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { MemoryConversationIndex } from '../adapters/memory/memory-conversation-index';
 import { MemoryConversationStore } from '../adapters/memory/memory-conversation-store';
+import { PostgresConversationIndex } from '../adapters/postgres/postgres-conversation-index';
 import { SupabaseConversationIndex } from '../adapters/supabase/supabase-conversation-index';
 import { BatchDeleteConversations } from '../application/conversations/batch-delete-conversations.use-case';
 import { BatchUpdateConversations } from '../application/conversations/batch-update-conversations.use-case';
@@ -24,9 +25,13 @@ import { host, type FeatureModule } from './shared';
  */
 export const conversationIndex: FeatureModule = {
   name: 'conversation-index',
-  register(c, config, { supabaseRest, clock, ids, logger, bind }) {
+  register(c, config, { supabaseRest, database, clock, ids, logger, bind }) {
     let index: ConversationIndex;
-    if (supabaseRest) {
+    if (database) {
+      // The store's own tables: what a user writes is what search and statistics see.
+      index = new PostgresConversationIndex(database);
+      bind('ConversationIndex', database.info.driver, database.info.location);
+    } else if (supabaseRest) {
       index = new SupabaseConversationIndex(
         { ...supabaseRest.options, client: supabaseRest.client, pageSize: config.supabaseMaxRows },
         clock,

@@ -1,6 +1,7 @@
 import { EdgeFunctionConversationStore } from '../adapters/edge-function/edge-function-conversation-store';
 import { LOST_ON_RESTART } from '../adapters/memory/lost-on-restart';
 import { MemoryConversationStore } from '../adapters/memory/memory-conversation-store';
+import { PostgresConversationStore } from '../adapters/postgres/postgres-conversation-store';
 import { ActivateBranch } from '../application/conversations/activate-branch.use-case';
 import { ACTIVITY_CACHE_KIND, ConversationActivityCache } from '../application/conversations/conversation-activity-cache';
 import { CreateBranch } from '../application/conversations/create-branch.use-case';
@@ -15,11 +16,17 @@ import { GetMessage } from '../application/messages/get-message.use-case';
 import { CONVERSATION_STORE } from '../ports/conversation-store.port';
 import { host, type FeatureModule } from './shared';
 
-/** Conversations, branches and messages: the Edge Function, or its in-memory twin (the embedded default). */
+/**
+ * Conversations, branches and messages, where STORAGE says: the gateway's own database (a
+ * PostgreSQL server, or embedded PGlite: the default), the Edge Function, or the in-memory twin.
+ */
 export const conversations: FeatureModule = {
   name: 'conversations',
-  register(c, config, { clock, ids, logger, metrics, cacheKinds, bind }) {
-    if (config.edgeFunctionUrl) {
+  register(c, config, { clock, ids, logger, metrics, database, cacheKinds, bind }) {
+    if (database) {
+      c.registerInstance(CONVERSATION_STORE, new PostgresConversationStore(database, clock, ids, config.effectiveDefaultModel));
+      bind('ConversationStore', database.info.driver, database.info.location);
+    } else if (config.storageKind === 'edge-function' && config.edgeFunctionUrl) {
       const store = new EdgeFunctionConversationStore(
         {
           baseUrl: config.edgeFunctionUrl,

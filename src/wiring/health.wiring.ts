@@ -2,6 +2,7 @@ import { UpstreamClient } from '../adapters/http/upstream-client';
 import { HttpDependencyProbe } from '../adapters/http-probe/http-dependency-probe';
 import { LiteLlmHealthMonitor, probeCallLogger } from '../adapters/litellm/litellm-health-monitor';
 import { EmbeddedProbe } from '../adapters/memory/embedded-probe';
+import { DatabaseProbe } from '../adapters/postgres/database-probe';
 import { RedisProbe } from '../adapters/redis/redis-probe';
 import { CheckHealth, HEALTH_CHECK_OPTIONS } from '../application/health/check-health.use-case';
 import type { Config } from '../config/config';
@@ -15,12 +16,7 @@ export const health: FeatureModule = {
     const timeoutMs = config.healthProbeTimeoutMs;
     const { clock } = shared;
     const probes: DependencyProbe[] = [
-      config.edgeFunctionUrl
-        ? new HttpDependencyProbe(
-            { name: 'edge_function', adapter: 'edge-function', required: true, url: config.edgeFunctionUrl, method: 'OPTIONS', timeoutMs },
-            clock,
-          )
-        : new EmbeddedProbe('edge_function', true),
+      conversationStoreProbe(config, shared),
       config.supabaseUrl
         ? new HttpDependencyProbe(
             {
@@ -42,6 +38,19 @@ export const health: FeatureModule = {
     c.registerSingleton(CheckHealth);
   },
 };
+
+/** Where conversations live: the gateway's database (a `SELECT 1`), the Edge Function, or the memory twin. */
+function conversationStoreProbe(config: Config, { database, clock }: Shared): DependencyProbe {
+  if (database) return new DatabaseProbe(database, clock);
+  if (config.storageKind === 'edge-function' && config.edgeFunctionUrl) {
+    const timeoutMs = config.healthProbeTimeoutMs;
+    return new HttpDependencyProbe(
+      { name: 'edge_function', adapter: 'edge-function', required: true, url: config.edgeFunctionUrl, method: 'OPTIONS', timeoutMs },
+      clock,
+    );
+  }
+  return new EmbeddedProbe('edge_function', true);
+}
 
 /**
  * LiteLLM is probed periodically, with its own small client: no retries (one probe, one sample)

@@ -21,6 +21,7 @@ import { ID_GENERATOR } from '../ports/id-generator.port';
 import { AUDIT_LOGGER, LOGGER } from '../ports/logger.port';
 import { METRICS } from '../ports/metrics.port';
 import { RATE_LIMIT_STORE } from '../ports/rate-limit-store.port';
+import { DATABASE, openDatabase } from './database.wiring';
 import { Resources, RESOURCES } from './resources';
 import { host, type AdapterBinding, type ContainerOverrides, type Shared } from './shared';
 
@@ -56,6 +57,10 @@ export function registerInfrastructure(
   bind('Metrics', config.enableMetrics ? 'prometheus' : 'disabled');
   bind('Clock', overrides.clock ? 'injected' : 'system');
   bind('IdGenerator', 'crypto');
+
+  // The gateway's own database (STORAGE: a PostgreSQL server, or embedded PGlite), migrating from now on.
+  const database = openDatabase(config, logger.child({ component: 'database' }), (close) => resources.add('database', close));
+  if (database) c.registerInstance(DATABASE, database);
 
   // Cache: Redis, shared by the replicas, when REDIS_URL is set (the service's one Redis client);
   // else the in-process LRU. The LRU is also the fallback while Redis is down or slow.
@@ -112,5 +117,5 @@ export function registerInfrastructure(
       }
     : undefined;
 
-  return { logger, clock, ids, metrics, resources, redis, litellm, supabaseRest, cacheKinds, bind };
+  return { logger, clock, ids, metrics, resources, redis, litellm, database, supabaseRest, cacheKinds, bind };
 }

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import type { UpstreamClient } from '../adapters/http/upstream-client';
 import type { NoopMetrics } from '../adapters/metrics/noop-metrics';
 import type { PrometheusMetrics } from '../adapters/metrics/prometheus-metrics';
+import type { MigratedDatabase } from '../adapters/postgres/migrated-database';
 import type { PostgrestClient, PostgrestClientOptions } from '../adapters/supabase/postgrest-client';
 import type { CacheKindOptions } from '../application/cache/cached-reader';
 import type { Config } from '../config/config';
@@ -46,6 +47,11 @@ export interface Shared {
   readonly redis?: Redis;
   /** LiteLLM with the master key (`/model/info`, `/key/info`), when `LITELLM_URL` is set. */
   readonly litellm?: UpstreamClient;
+  /**
+   * The gateway's own PostgreSQL (a `DATABASE_URL` server or embedded PGlite), when STORAGE picked
+   * it: conversations, their index and (without Supabase) profiles live there. Migrated before use.
+   */
+  readonly database?: MigratedDatabase;
   /** Supabase REST (PostgREST), when `SUPABASE_URL` is set. */
   readonly supabaseRest?: { client: PostgrestClient; options: PostgrestClientOptions };
   /**

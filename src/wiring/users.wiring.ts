@@ -1,6 +1,7 @@
 import { LiteLlmKeyInfo } from '../adapters/litellm/litellm-key-info';
 import { MemoryUserDirectory } from '../adapters/memory/memory-user-directory';
 import { NoKeyInfo } from '../adapters/memory/no-key-info';
+import { PostgresUserDirectory } from '../adapters/postgres/postgres-user-directory';
 import { SupabaseUserDirectory } from '../adapters/supabase/supabase-user-directory';
 import { GetBalance, KEY_SPEND_CACHE_KIND } from '../application/user/get-balance.use-case';
 import { GetProfile } from '../application/user/get-profile.use-case';
@@ -12,12 +13,13 @@ import { USER_DIRECTORY } from '../ports/user-directory.port';
 import { host, type FeatureModule } from './shared';
 
 /**
- * Profiles and balances: Supabase `user_profiles` with the user's own JWT, or the in-memory twin;
+ * Profiles and balances: Supabase `user_profiles` with the user's own JWT, else the gateway's own
+ * database when it has one, else the in-memory twin;
  * the key's spend from LiteLLM `/key/info` when LiteLLM is there.
  */
 export const users: FeatureModule = {
   name: 'users',
-  register(c, config, { supabaseRest, litellm, clock, logger, cacheKinds, bind }) {
+  register(c, config, { supabaseRest, database, litellm, clock, logger, cacheKinds, bind }) {
     // Profile and balance are one row: one entry, one invalidation.
     cacheKinds[PROFILE_CACHE_KIND] = { ttlSeconds: config.cacheTtlProfileSeconds, perUser: true };
     cacheKinds[KEY_SPEND_CACHE_KIND] = { ttlSeconds: config.cacheTtlProfileSeconds, perUser: true };
@@ -29,6 +31,10 @@ export const users: FeatureModule = {
       );
       c.registerInstance(USER_DIRECTORY, directory);
       bind('UserDirectory', 'supabase-rest', host(config.supabaseUrl));
+    } else if (database) {
+      // Without Supabase, profiles live beside the conversations, provisioned on first sight.
+      c.registerInstance(USER_DIRECTORY, new PostgresUserDirectory(database, clock));
+      bind('UserDirectory', database.info.driver, database.info.location);
     } else {
       c.registerInstance(USER_DIRECTORY, new MemoryUserDirectory(clock));
       bind('UserDirectory', 'memory');

@@ -5,14 +5,7 @@ import { SETTINGS } from '../../src/config/settings';
 import { configTable, envExampleText } from '../../scripts/config-docs';
 import { thrownBy } from '../support/async';
 
-const REQUIRED_IN_PRODUCTION = [
-  'SUPABASE_URL',
-  'SUPABASE_ANON_KEY',
-  'EDGE_FUNCTION_URL',
-  'LITELLM_URL',
-  'LITELLM_MASTER_KEY',
-  'JWT_SECRET_KEY',
-];
+const REQUIRED_IN_PRODUCTION = ['SUPABASE_URL', 'SUPABASE_ANON_KEY', 'LITELLM_URL', 'LITELLM_MASTER_KEY', 'JWT_SECRET_KEY'];
 
 const PRODUCTION: Record<string, string> = {
   NODE_ENV: 'production',
@@ -79,11 +72,42 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('storage', () => {
+    it('picks the Edge Function, else the DATABASE_URL server, else embedded PGlite in DATA_DIR', () => {
+      const edge = 'https://abcdefgh.supabase.co/functions/v1/conversation-manager';
+      const url = 'postgres://postgres@127.0.0.1:5432/gateway';
+      expect(loadConfig({}).storageKind).to.equal('pglite');
+      expect(loadConfig({}).dataDir).to.equal('./data');
+      expect(loadConfig({ DATABASE_URL: url }).storageKind).to.equal('postgres');
+      const secret = 'a-project-secret-of-at-least-32-characters';
+      expect(
+        loadConfig({ DATABASE_URL: url, EDGE_FUNCTION_URL: edge, SUPABASE_ANON_KEY: 'k', JWT_SECRET_KEY: secret }).storageKind,
+      ).to.equal('edge-function');
+      expect(loadConfig({ STORAGE: 'memory', DATABASE_URL: url }).storageKind).to.equal('memory');
+      expect(loadConfig({ STORAGE: 'pglite', DATABASE_URL: url }).storageKind).to.equal('pglite');
+    });
+
+    it('refuses an explicit choice without what it needs, and a DATABASE_URL that is not postgres://', () => {
+      onlyProblem({ STORAGE: 'postgres' }, 'STORAGE=postgres needs DATABASE_URL');
+      onlyProblem({ STORAGE: 'edge-function' }, 'STORAGE=edge-function needs EDGE_FUNCTION_URL');
+      onlyProblem({ DATABASE_URL: 'mysql://db/x' }, 'DATABASE_URL');
+      onlyProblem({ STORAGE: 'sqlite' }, 'STORAGE');
+    });
+
+    it('keeps the password of DATABASE_URL out of logs', () => {
+      expect(secretValues(loadConfig({ DATABASE_URL: 'postgres://gw:s3cret-pw@db:5432/x' }))).to.include(
+        'postgres://gw:s3cret-pw@db:5432/x',
+      );
+    });
+  });
+
   describe('production', () => {
     it('fails with one ConfigError naming every missing required variable', () => {
       const err = configError({ NODE_ENV: 'production', ENABLE_METRICS: 'false' });
       for (const name of REQUIRED_IN_PRODUCTION) expect(err.message).to.contain(name);
-      expect(err.problems).to.have.length(REQUIRED_IN_PRODUCTION.length);
+      // + the conversation store: EDGE_FUNCTION_URL or DATABASE_URL.
+      expect(err.problems).to.have.length(REQUIRED_IN_PRODUCTION.length + 1);
+      expect(err.message).to.contain('EDGE_FUNCTION_URL or DATABASE_URL');
       expect(err.problems.join('\n')).to.match(/required in production/);
     });
 
@@ -101,7 +125,8 @@ describe('loadConfig', () => {
 
     it('reports missing and invalid settings together', () => {
       const err = configError({ NODE_ENV: 'production', PORT: 'eighty', ENABLE_METRICS: 'false' });
-      expect(err.problems).to.have.length(REQUIRED_IN_PRODUCTION.length + 1);
+      // + PORT, + the conversation store (EDGE_FUNCTION_URL or DATABASE_URL).
+      expect(err.problems).to.have.length(REQUIRED_IN_PRODUCTION.length + 2);
       expect(err.message).to.contain('PORT');
     });
 
@@ -110,6 +135,14 @@ describe('loadConfig', () => {
       expect(config.isProduction).to.equal(true);
       expect(config.jwtSecret).to.equal(PRODUCTION.JWT_SECRET_KEY);
       expect(config.usesDevJwtSecret).to.equal(false);
+    });
+
+    it('needs a conversation store: the Edge Function or a PostgreSQL server, PGlite only when asked for, never the memory twins', () => {
+      const { EDGE_FUNCTION_URL: _edge, ...withoutStore } = PRODUCTION;
+      expect(onlyProblem(withoutStore, 'DATABASE_URL')).to.contain('EDGE_FUNCTION_URL or DATABASE_URL is required in production');
+      expect(loadConfig({ ...withoutStore, DATABASE_URL: 'postgres://gw:pw@db.internal:5432/gateway' }).storageKind).to.equal('postgres');
+      expect(loadConfig({ ...withoutStore, STORAGE: 'pglite' }).storageKind).to.equal('pglite');
+      onlyProblem({ ...PRODUCTION, STORAGE: 'memory' }, 'STORAGE=memory');
     });
 
     it('refuses * in CORS_ORIGINS', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { MemoryConversationStore } from '../../src/adapters/memory/memory-conversation-store';
 import type { ConversationIndex, IndexedConversation } from '../../src/ports/conversation-index.port';
+import type { ConversationStore } from '../../src/ports/conversation-store.port';
 import { seedDataset, SteppingClock, type Dataset } from '../support/conversation-dataset';
 
 /**
@@ -9,7 +9,7 @@ import { seedDataset, SteppingClock, type Dataset } from '../support/conversatio
  */
 export interface IndexFixture {
   index: ConversationIndex;
-  store: MemoryConversationStore;
+  store: ConversationStore;
   clock: SteppingClock;
   close(): Promise<void>;
 }

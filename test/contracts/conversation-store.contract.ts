@@ -91,7 +91,19 @@ async function contents(store: ConversationStore, user: UserContext, conversatio
  * ConversationStore port promises it. Run against the memory twin and against the real adapter
  * over HTTP, so it uses nothing but the port and assumes nothing about ids beyond being UUIDs.
  */
-export function describeConversationStoreContract(label: string, setup: () => Promise<ContractFixture>): void {
+export interface ContractOptions {
+  /**
+   * The store keeps the `interrupted` flag of a reply (memory twin, PostgreSQL). The Edge Function
+   * has no column for it: its messages must then carry no `interrupted` at all, never a made-up `false`.
+   */
+  keepsInterruptedFlag?: boolean;
+}
+
+export function describeConversationStoreContract(
+  label: string,
+  setup: () => Promise<ContractFixture>,
+  options: ContractOptions = {},
+): void {
   describe(`ConversationStore contract: ${label}`, () => {
     let fx: ContractFixture;
     let store: ConversationStore;
@@ -254,6 +266,36 @@ export function describeConversationStoreContract(label: string, setup: () => Pr
           tokens_count: 12,
         });
       });
+
+      it(
+        options.keepsInterruptedFlag
+          ? 'marks a reply cut short as interrupted, and only that one'
+          : 'carries no interrupted flag, which it cannot keep',
+        async () => {
+          const thread = await chat(store, alice, [['q1', 'a complete reply']]);
+          const added = await store.addUserMessage(alice, { conversation_id: thread.conversationId, content: 'q2' });
+          const cut = await store.saveAssistantMessage(alice, {
+            conversation_id: thread.conversationId,
+            branch_id: added.branch_id,
+            parent_id: added.message_id,
+            content: 'what was relayed before the cu',
+            model: MODEL,
+            interrupted: true,
+          });
+          const full = await store.getConversationFull(alice, thread.conversationId);
+          const flags = Object.fromEntries(full.messages.map((m) => [m.content, m.interrupted]));
+          const single = await store.getMessage(alice, cut.message_id);
+          if (options.keepsInterruptedFlag) {
+            expect(flags).to.deep.equal({ q1: false, 'a complete reply': false, q2: false, 'what was relayed before the cu': true });
+            expect(single.interrupted).to.equal(true);
+            expect((await store.getMessage(alice, thread.ids[1]!)).interrupted).to.equal(false);
+          } else {
+            expect(full.messages.every((m) => !('interrupted' in m))).to.equal(true);
+            expect(single).to.not.have.property('interrupted');
+          }
+          expect(single.content).to.equal('what was relayed before the cu');
+        },
+      );
 
       it('saves a reply without a token count as null', async () => {
         const added = await store.addUserMessage(alice, { content: 'Hi', model: MODEL });

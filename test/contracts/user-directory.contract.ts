@@ -21,9 +21,9 @@ export interface ProfileSeed {
 export interface UserDirectoryHarness {
   directory: UserDirectory;
   /** Makes the user's row exist (as sign-up does) with these values over defaults. */
-  seed(userId: string, values?: ProfileSeed): void;
+  seed(userId: string, values?: ProfileSeed): void | Promise<void>;
   /** Deletes the user's row. */
-  removeProfile(userId: string): void;
+  removeProfile(userId: string): void | Promise<void>;
   /** The caller as the auth middleware would hand it over. */
   user(userId: string): UserContext;
   close(): Promise<void>;
@@ -45,7 +45,14 @@ export function describeUserDirectoryContract(name: string, makeHarness: () => P
     afterEach(async () => h.close());
 
     it("reads the caller's profile with numbers and the balance", async () => {
-      h.seed(USER_A, { email: 'a@example.com', spend: 12.5, max_budget: 100, litellm_key: KEY_A, display_name: 'Ada', locale: 'en-US' });
+      await h.seed(USER_A, {
+        email: 'a@example.com',
+        spend: 12.5,
+        max_budget: 100,
+        litellm_key: KEY_A,
+        display_name: 'Ada',
+        locale: 'en-US',
+      });
       const profile = await h.directory.getProfile(h.user(USER_A));
       expect(profile).to.include({
         id: USER_A,
@@ -61,15 +68,15 @@ export function describeUserDirectoryContract(name: string, makeHarness: () => P
     });
 
     it('never puts the LiteLLM key in the profile', async () => {
-      h.seed(USER_A, { litellm_key: KEY_A });
+      await h.seed(USER_A, { litellm_key: KEY_A });
       const profile = await h.directory.getProfile(h.user(USER_A));
       expect(profile).not.to.have.property('litellm_key');
       expect(JSON.stringify(profile)).not.to.contain(KEY_A);
     });
 
     it('gives the caller their own LiteLLM key', async () => {
-      h.seed(USER_A, { litellm_key: KEY_A });
-      h.seed(USER_B, { litellm_key: KEY_B });
+      await h.seed(USER_A, { litellm_key: KEY_A });
+      await h.seed(USER_B, { litellm_key: KEY_B });
       expect(await h.directory.getLlmKey(h.user(USER_A))).to.equal(KEY_A);
       expect(await h.directory.getLlmKey(h.user(USER_B))).to.equal(KEY_B);
     });
@@ -79,7 +86,7 @@ export function describeUserDirectoryContract(name: string, makeHarness: () => P
       ['an empty key', ''],
     ] as const) {
       it(`answers ACCOUNT_NOT_PROVISIONED for an account with ${label}`, async () => {
-        h.seed(USER_A, { litellm_key: key });
+        await h.seed(USER_A, { litellm_key: key });
         await appErrorOf(h.directory.getLlmKey(h.user(USER_A)), 'ACCOUNT_NOT_PROVISIONED');
         // The profile itself stays readable: the account exists.
         expect((await h.directory.getProfile(h.user(USER_A))).id).to.equal(USER_A);
@@ -87,19 +94,19 @@ export function describeUserDirectoryContract(name: string, makeHarness: () => P
     }
 
     it('shows a balance at or below zero as it is', async () => {
-      h.seed(USER_A, { spend: 10, max_budget: 10 });
+      await h.seed(USER_A, { spend: 10, max_budget: 10 });
       expect((await h.directory.getProfile(h.user(USER_A))).available_balance).to.equal(0);
-      h.seed(USER_A, { spend: 12.25, max_budget: 10 });
+      await h.seed(USER_A, { spend: 12.25, max_budget: 10 });
       expect((await h.directory.getProfile(h.user(USER_A))).available_balance).to.equal(-2.25);
     });
 
     it('computes the balance without float noise', async () => {
-      h.seed(USER_A, { spend: 9.9, max_budget: 10 });
+      await h.seed(USER_A, { spend: 9.9, max_budget: 10 });
       expect((await h.directory.getProfile(h.user(USER_A))).available_balance).to.equal(0.1);
     });
 
     it('updates the editable fields and answers the new profile', async () => {
-      h.seed(USER_A, { spend: 3, max_budget: 50, litellm_key: KEY_A });
+      await h.seed(USER_A, { spend: 3, max_budget: 50, litellm_key: KEY_A });
       const patch: ProfilePatch = {
         display_name: 'Grace',
         default_model: 'openai/gpt-4o-mini',
@@ -116,7 +123,7 @@ export function describeUserDirectoryContract(name: string, makeHarness: () => P
     });
 
     it('changes only the fields given; null clears one', async () => {
-      h.seed(USER_A, { display_name: 'Ada', locale: 'en-US', preferences: { a: 1 } });
+      await h.seed(USER_A, { display_name: 'Ada', locale: 'en-US', preferences: { a: 1 } });
       await h.directory.updateProfile(h.user(USER_A), { locale: null });
       const profile = await h.directory.getProfile(h.user(USER_A));
       expect(profile).to.include({ display_name: 'Ada', locale: null });
@@ -124,7 +131,7 @@ export function describeUserDirectoryContract(name: string, makeHarness: () => P
     });
 
     it('never writes spend, budget, key, email or id, even when a caller passes them', async () => {
-      h.seed(USER_A, { email: 'a@example.com', spend: 5, max_budget: 10, litellm_key: KEY_A });
+      await h.seed(USER_A, { email: 'a@example.com', spend: 5, max_budget: 10, litellm_key: KEY_A });
       const sneaky = { display_name: 'X', spend: 0, max_budget: 1e9, litellm_key: 'sk-stolen', email: 'x@evil.test', id: USER_B };
       const updated = await h.directory.updateProfile(h.user(USER_A), sneaky as ProfilePatch);
       expect(updated).to.include({ id: USER_A, email: 'a@example.com', spend: 5, max_budget: 10, display_name: 'X' });
@@ -132,7 +139,7 @@ export function describeUserDirectoryContract(name: string, makeHarness: () => P
     });
 
     it('hands out copies: mutating a returned profile changes nothing stored', async () => {
-      h.seed(USER_A, { preferences: { theme: 'light' } });
+      await h.seed(USER_A, { preferences: { theme: 'light' } });
       const profile = await h.directory.getProfile(h.user(USER_A));
       profile.preferences.theme = 'hacked';
       profile.spend = -1;
@@ -142,7 +149,7 @@ export function describeUserDirectoryContract(name: string, makeHarness: () => P
     });
 
     it('answers NOT_FOUND for a user without a profile row, on every call', async () => {
-      h.removeProfile(USER_A);
+      await h.removeProfile(USER_A);
       const user = h.user(USER_A);
       const err = await appErrorOf(h.directory.getProfile(user), 'NOT_FOUND');
       expect(err.message).to.equal('profile not found');
@@ -151,8 +158,8 @@ export function describeUserDirectoryContract(name: string, makeHarness: () => P
     });
 
     it('keeps users apart: each reads and writes only their own row', async () => {
-      h.seed(USER_A, { display_name: 'A', spend: 1, max_budget: 10, litellm_key: KEY_A });
-      h.seed(USER_B, { display_name: 'B', spend: 2, max_budget: 20, litellm_key: KEY_B });
+      await h.seed(USER_A, { display_name: 'A', spend: 1, max_budget: 10, litellm_key: KEY_A });
+      await h.seed(USER_B, { display_name: 'B', spend: 2, max_budget: 20, litellm_key: KEY_B });
       await h.directory.updateProfile(h.user(USER_B), { display_name: 'B2' });
       const a = await h.directory.getProfile(h.user(USER_A));
       const b = await h.directory.getProfile(h.user(USER_B));

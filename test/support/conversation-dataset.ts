@@ -2,6 +2,7 @@ import { MemoryConversationStore } from '../../src/adapters/memory/memory-conver
 import { CryptoIdGenerator } from '../../src/adapters/system/crypto-id-generator';
 import type { UserContext } from '../../src/domain/user/user-context';
 import type { Clock } from '../../src/ports/clock.port';
+import type { ConversationStore } from '../../src/ports/conversation-store.port';
 import { devToken, USER_A, USER_B } from './tokens';
 
 /** A clock the dataset sets before each conversation; every read moves it one minute on, so every write has its own time. */
@@ -66,7 +67,7 @@ export function userContext(userId: string): UserContext {
  * conversations created two days apart from 2026-01-10 10:00 UTC; Bob has one that shares words
  * with hers and must never show up for her. See the comments for what each one is there to prove.
  */
-export async function seedDataset(store: MemoryConversationStore, clock: SteppingClock): Promise<Dataset> {
+export async function seedDataset(store: ConversationStore, clock: SteppingClock): Promise<Dataset> {
   const alice = userContext(USER_A);
   const bob = userContext(USER_B);
 

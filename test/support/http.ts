@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { DependencyContainer } from 'tsyringe';
-import { buildContainer, type ContainerOverrides } from '../../src/composition-root';
+import { buildContainer, DATABASE, startServices, type ContainerOverrides } from '../../src/composition-root';
 import type { Config } from '../../src/config/config';
 import { createApp, type AppOptions } from '../../src/interface/http/app';
 import { createHttpServer } from '../../src/interface/http/server';
@@ -32,6 +32,7 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
   const config = options.config ?? testConfig({ LOG_LEVEL: 'info' });
   const container = buildContainer(config, { logStream: logs, ...options.overrides });
   options.configure?.(container);
+  await startServices(container);
   const server = createHttpServer(createApp(container, { extraRoutes: options.extraRoutes }));
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
@@ -50,6 +51,8 @@ export async function startApp(options: StartOptions = {}): Promise<RunningApp> 
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // The app's own database (PGlite or a pool) is released with it.
+      if (container.isRegistered(DATABASE, true)) await container.resolve(DATABASE).close();
     },
   };
 }

@@ -23,8 +23,8 @@ interface Requirement {
 
 const PROBE_TIMEOUT_MS = 2000;
 
-/** The PostgreSQL of the tests: TEST_POSTGRES_URL or the local default. */
-export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The PostgreSQL server of the tests (a maintenance database on it): TEST_DATABASE_URL or the local default. */
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 async function redisAnswers(): Promise<string | undefined> {
   try {
@@ -43,7 +43,7 @@ function redisServerBinary(): Promise<string | undefined> {
 
 /** A PostgreSQL server answers an SSLRequest with one byte, 'S' or 'N'. */
 function postgresAnswers(): Promise<string | undefined> {
-  const url = new URL(TEST_POSTGRES_URL);
+  const url = new URL(TEST_DATABASE_URL);
   return new Promise((resolve) => {
     const socket = net.connect(Number(url.port || 5432), url.hostname || '127.0.0.1');
     const done = (reason: string | undefined): void => {
@@ -76,7 +76,7 @@ const REQUIREMENTS: Record<ServerKind, Requirement> = {
     probe: redisServerBinary,
   },
   postgres: {
-    needs: () => `a PostgreSQL at ${new URL(TEST_POSTGRES_URL).host} (TEST_POSTGRES_URL)`,
+    needs: () => `a PostgreSQL at ${new URL(TEST_DATABASE_URL).host} (TEST_DATABASE_URL)`,
     requireVariable: 'REQUIRE_POSTGRES',
     command: 'REQUIRE_POSTGRES=1 npm test',
     probe: postgresAnswers,

@@ -118,6 +118,7 @@ export class ConversationRecords implements MemoryConversationTables {
       content,
       model,
       tokens_count: tokensCount,
+      interrupted: false,
       created_at: this.now(),
     };
     record.messages.push(message);

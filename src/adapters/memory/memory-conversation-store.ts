@@ -1,5 +1,4 @@
 import {
-  AUTO_TITLE_LENGTH,
   type Branch,
   type Conversation,
   type ConversationFull,
@@ -7,7 +6,13 @@ import {
   type Message,
   type Page,
 } from '../../domain/conversation/conversation';
-import { AppError } from '../../domain/errors/app-error';
+import {
+  autoTitle,
+  notAnAssistantReply,
+  notAUserMessage,
+  parentNeedsConversation,
+  requirePositiveInteger,
+} from '../../domain/conversation/store-rules';
 import type { UserContext } from '../../domain/user/user-context';
 import type { Clock } from '../../ports/clock.port';
 import type {
@@ -45,12 +50,6 @@ export const MEMORY_STORE_DEFAULT_MODEL = 'local/echo';
  */
 export class MemoryConversationStore implements ConversationStore, MemoryConversationTables {
   private readonly records: ConversationRecords;
-  /**
-   * Replies saved with the port's `interrupted` flag (a cut stream). The Edge Function's
-   * `/save-response` has no field for it and `Message` mirrors its row, so the twin keeps the flag
-   * beside the messages instead of dropping it: `isInterrupted` shows it.
-   */
-  private readonly interruptedMessageIds = new Set<string>();
 
   constructor(
     clock: Clock,
@@ -130,11 +129,7 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
 
   async editMessage(user: UserContext, messageId: string, content: string): Promise<Message> {
     const { record, message } = this.records.ownedMessage(user, messageId);
-    if (message.role !== 'user') {
-      throw new AppError('VALIDATION_ERROR', `Only user messages can be edited; this one has role ${message.role}`, {
-        details: { fields: [{ path: 'message_id', message: `is a ${message.role} message, not a user message` }] },
-      });
-    }
+    if (message.role !== 'user') throw notAUserMessage(message.role);
     message.content = content;
     this.records.touch(record);
     return clone(message);
@@ -147,11 +142,7 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
    */
   async regenerateFork(user: UserContext, messageId: string, input: RegenerateForkInput): Promise<RegenerateFork> {
     const { record, message } = this.records.ownedMessage(user, messageId);
-    if (message.role !== 'assistant' || message.parent_id === null) {
-      throw new AppError('VALIDATION_ERROR', `Only assistant replies can be regenerated; this message has role ${message.role}`, {
-        details: { fields: [{ path: 'message_id', message: `is a ${message.role} message, not an assistant reply` }] },
-      });
-    }
+    if (message.role !== 'assistant' || message.parent_id === null) throw notAnAssistantReply(message.role);
     const branch = this.records.newBranch(record, message.parent_id, input.branch_name);
     this.records.touch(record);
     return { branch_id: branch.id, parent_message_id: message.parent_id, conversation_id: record.conversation.id };
@@ -159,11 +150,7 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
 
   async addUserMessage(user: UserContext, input: AddUserMessageInput): Promise<AddedUserMessage> {
     if (input.conversation_id === undefined) {
-      if (input.parent_id !== undefined) {
-        throw new AppError('VALIDATION_ERROR', 'parent_id needs a conversation_id', {
-          details: { fields: [{ path: 'parent_id', message: 'is only allowed with conversation_id' }] },
-        });
-      }
+      if (input.parent_id !== undefined) throw parentNeedsConversation();
       const record = this.records.newConversation(user, null, input.model ?? this.defaultModel);
       const branchId = record.branches[0]!.id;
       const message = this.records.append(record, branchId, null, 'user', input.content, input.model ?? null, null);
@@ -215,18 +202,20 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
       input.model,
       input.tokens_count ?? null,
     );
-    if (input.interrupted) this.interruptedMessageIds.add(message.id);
+    message.interrupted = input.interrupted === true;
     const title = record.conversation.title;
-    if (isFirstReply && (title === null || title.trim() === '')) {
-      const autoTitle = input.content.slice(0, AUTO_TITLE_LENGTH).trim();
-      if (autoTitle !== '') record.conversation.title = autoTitle;
-    }
+    const newTitle = autoTitle(input.content);
+    if (isFirstReply && (title === null || title.trim() === '') && newTitle !== null) record.conversation.title = newTitle;
     return { message_id: message.id, tokens_count: message.tokens_count };
   }
 
   /** True when the reply was saved marked interrupted (what was relayed before the stream was cut). */
   isInterrupted(messageId: string): boolean {
-    return this.interruptedMessageIds.has(messageId);
+    for (const record of this.records.allRows()) {
+      const message = record.messages.find((m) => m.id === messageId);
+      if (message) return message.interrupted === true;
+    }
+    return false;
   }
 
   async buildContext(user: UserContext, input: BuildContextInput): Promise<BuiltContext> {
@@ -257,14 +246,6 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
 
   deleteConversations(userId: string, ids: readonly string[]): string[] {
     return this.records.deleteConversations(userId, ids);
-  }
-}
-
-function requirePositiveInteger(field: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new AppError('VALIDATION_ERROR', `${field} must be a positive integer`, {
-      details: { fields: [{ path: field, message: 'must be a positive integer' }] },
-    });
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { AppError } from '../../domain/errors/app-error';
-import { availableBalance } from '../../domain/user/balance';
+import { profileOfRow } from '../../domain/user/balance';
 import type { UserContext } from '../../domain/user/user-context';
 import { accountNotProvisioned, pickProfilePatch, type ProfilePatch, type UserProfile } from '../../domain/user/user-profile';
 import type { Clock } from '../../ports/clock.port';
@@ -119,18 +119,6 @@ export class MemoryUserDirectory implements UserDirectory {
 
   /** A copy without the key: callers can never mutate the store or see the secret. */
   private toProfile(row: Row): UserProfile {
-    return {
-      id: row.id,
-      email: row.email,
-      display_name: row.display_name,
-      default_model: row.default_model,
-      locale: row.locale,
-      preferences: structuredClone(row.preferences),
-      spend: row.spend,
-      max_budget: row.max_budget,
-      available_balance: availableBalance(row.max_budget, row.spend),
-      created_at: row.created_at,
-      updated_at: row.updated_at,
-    };
+    return profileOfRow({ ...row, preferences: structuredClone(row.preferences) });
   }
 }

@@ -2,9 +2,11 @@ import { inject, injectable } from 'tsyringe';
 import { AppError } from '../../domain/errors/app-error';
 import { rankConversationHits, type ConversationHit } from '../../domain/search/conversation-search';
 import { normalizeSearchTerm } from '../../domain/search/search-term';
-import { parseDateRange } from '../../domain/time/date-range';
+import { parseDateRange, type TimeRange } from '../../domain/time/date-range';
 import type { UserContext } from '../../domain/user/user-context';
 import type { Paginated } from '../shared/pagination';
+import { CONVERSATION_INDEX, type ConversationIndex } from '../../ports/conversation-index.port';
+import { CONVERSATION_INDEX_POLICY, type ConversationIndexPolicy } from './conversation-index-policy';
 import { ConversationMatcher } from './conversation-matcher';
 
 export interface SearchConversationsInput {
@@ -16,6 +18,8 @@ export interface SearchConversationsInput {
   max_messages?: number;
   page: number;
   limit: number;
+  /** `literal` (default): the text as typed, every store. `words`: full-text search, PostgreSQL stores only. */
+  mode?: 'literal' | 'words';
 }
 
 export interface SearchConversationsResult extends Paginated<ConversationHit> {
@@ -33,7 +37,11 @@ export interface SearchConversationsResult extends Paginated<ConversationHit> {
  */
 @injectable()
 export class SearchConversations {
-  constructor(@inject(ConversationMatcher) private readonly matcher: ConversationMatcher) {}
+  constructor(
+    @inject(ConversationMatcher) private readonly matcher: ConversationMatcher,
+    @inject(CONVERSATION_INDEX) private readonly index: ConversationIndex,
+    @inject(CONVERSATION_INDEX_POLICY) private readonly policy: ConversationIndexPolicy,
+  ) {}
 
   async execute(user: UserContext, input: SearchConversationsInput): Promise<SearchConversationsResult> {
     const term = normalizeSearchTerm(input.q);
@@ -49,6 +57,7 @@ export class SearchConversations {
         },
       });
     }
+    if (input.mode === 'words') return this.searchWords(user, term, input, created);
     const found = await this.matcher.match(user, term, { model: input.model, created });
     const sized = found.conversations.filter(
       (c) => (min === undefined || c.message_count >= min) && (max === undefined || c.message_count <= max),
@@ -58,6 +67,46 @@ export class SearchConversations {
     return {
       items: hits.slice(start, start + input.limit),
       pagination: { page: input.page, limit: input.limit, total: hits.length, pages: Math.ceil(hits.length / input.limit) },
+      query: term,
+      truncated: found.truncated,
+    };
+  }
+
+  /** Full-text search, where the index offers it; elsewhere a clear 422 rather than a silent literal search. */
+  private async searchWords(
+    user: UserContext,
+    term: string,
+    input: SearchConversationsInput,
+    created: TimeRange | undefined,
+  ): Promise<SearchConversationsResult> {
+    if (!this.index.searchWords) {
+      throw new AppError('VALIDATION_ERROR', 'The request is invalid', {
+        details: {
+          fields: [
+            {
+              path: 'mode',
+              message: 'words needs the PostgreSQL store (DATABASE_URL or embedded PGlite); use mode=literal',
+              location: 'query',
+            },
+          ],
+        },
+      });
+    }
+    const found = await this.index.searchWords(
+      user,
+      {
+        query: term,
+        filter: { model: input.model, created },
+        minMessages: input.min_messages,
+        maxMessages: input.max_messages,
+        offset: (input.page - 1) * input.limit,
+        limit: input.limit,
+      },
+      this.policy.searchMaxCandidates,
+    );
+    return {
+      items: found.items,
+      pagination: { page: input.page, limit: input.limit, total: found.total, pages: Math.ceil(found.total / input.limit) },
       query: term,
       truncated: found.truncated,
     };

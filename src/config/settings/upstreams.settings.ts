@@ -26,9 +26,8 @@ export const UPSTREAM_SETTINGS = {
   edgeFunctionUrl: {
     env: 'EDGE_FUNCTION_URL',
     schema: Type.String({ pattern: '^https?://[^\\s]+/conversation-manager/?$' }),
-    requiredInProduction: true,
     description:
-      'Full URL of the `conversation-manager` Edge Function (must end with `/conversation-manager`). Unset in development: the in-memory conversation store.',
+      'Full URL of the `conversation-manager` Edge Function (must end with `/conversation-manager`). Set: conversations live in Supabase behind it (first choice of `STORAGE=auto`). In production it or `DATABASE_URL` is required.',
   },
   litellmUrl: {
     env: 'LITELLM_URL',

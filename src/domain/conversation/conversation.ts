@@ -43,6 +43,11 @@ export interface Message {
   content: string;
   model: string | null;
   tokens_count: number | null;
+  /**
+   * True for a reply cut short (client gone, upstream failure, stop): `content` is what was relayed.
+   * Absent where the store cannot keep the flag (the Edge Function has no column for it).
+   */
+  interrupted?: boolean;
   created_at: string;
 }
 

@@ -63,3 +63,23 @@ export function ensureCanStartCompletion(profile: UserProfile): void {
     });
   }
 }
+
+/**
+ * The profile of a stored row: only the profile's own fields (never the key or any other column
+ * the row has), with the balance computed. `preferences` is the caller's to copy.
+ */
+export function profileOfRow(row: Omit<UserProfile, 'available_balance'>): UserProfile {
+  return {
+    id: row.id,
+    email: row.email,
+    display_name: row.display_name,
+    default_model: row.default_model,
+    locale: row.locale,
+    preferences: row.preferences,
+    spend: row.spend,
+    max_budget: row.max_budget,
+    available_balance: availableBalance(row.max_budget, row.spend),
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+  };
+}

@@ -557,7 +557,8 @@ describe('LiteLlmGateway', () => {
 
     it('times out with UPSTREAM_TIMEOUT after requestTimeoutMs', async () => {
       fake.reply({ ...completionReply('late'), delayMs: 10_000 });
-      const error = await rejection(gateway({ requestTimeoutMs: 60 }).complete(request(), new AbortController().signal));
+      // Long enough for the request to reach the fake on a loaded machine, which the last lines check was closed.
+      const error = await rejection(gateway({ requestTimeoutMs: 1000 }).complete(request(), new AbortController().signal));
       expect(error.code).to.equal('UPSTREAM_TIMEOUT');
       await fake.lastRequest.closed;
       expect(fake.lastRequest.clientClosedEarly).to.equal(true);

@@ -40,20 +40,28 @@ async function expectAppError(promise: Promise<unknown>, code: ErrorCode): Promi
   expect((caught as { code: string }).code).to.equal(code);
 }
 
-describeConversationStoreContract('memory', async () => ({
-  store: new MemoryConversationStore(new TickingClock(), new CryptoIdGenerator()),
-  alice: user(),
-  bob: user(),
-  close: async () => undefined,
-}));
+describeConversationStoreContract(
+  'memory',
+  async () => ({
+    store: new MemoryConversationStore(new TickingClock(), new CryptoIdGenerator()),
+    alice: user(),
+    bob: user(),
+    close: async () => undefined,
+  }),
+  { keepsInterruptedFlag: true },
+);
 
 // The suite must also hold on a real millisecond clock, as the fake Edge Function server may use one.
-describeConversationStoreContract('memory, system clock', async () => ({
-  store: new MemoryConversationStore(new SystemClock(), new CryptoIdGenerator()),
-  alice: user(),
-  bob: user(),
-  close: async () => undefined,
-}));
+describeConversationStoreContract(
+  'memory, system clock',
+  async () => ({
+    store: new MemoryConversationStore(new SystemClock(), new CryptoIdGenerator()),
+    alice: user(),
+    bob: user(),
+    close: async () => undefined,
+  }),
+  { keepsInterruptedFlag: true },
+);
 
 describe('MemoryConversationStore', () => {
   let store: MemoryConversationStore;

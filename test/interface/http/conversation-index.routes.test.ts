@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { MemoryConversationStore } from '../../../src/adapters/memory/memory-conversation-store';
 import { CryptoIdGenerator } from '../../../src/adapters/system/crypto-id-generator';
 import { allRoutes } from '../../../src/interface/http/routes/all-routes';
-import { CONVERSATION_STORE } from '../../../src/ports/conversation-store.port';
+import { CONVERSATION_STORE, type ConversationStore } from '../../../src/ports/conversation-store.port';
 import { createAjv } from '../../../src/support/json-schema';
 import { MODEL_CATALOG_SOURCE } from '../../../src/ports/model-catalog.port';
 import { serveConversationTables } from '../../fakes/fake-conversation-tables';
@@ -19,7 +19,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 interface Setup {
   app: RunningApp;
-  store: MemoryConversationStore;
+  store: ConversationStore;
   data: Dataset;
   /** Bearer tokens the app accepts (with `iss` when SUPABASE_URL is set). */
   tokenOf(userId: string): string;
@@ -33,7 +33,7 @@ const UNKNOWN = '00000000-0000-4000-8000-000000000000';
  * default and against the fakes (Edge Function and Supabase REST over one memory store, as both
  * upstreams share one database), with the same expectations.
  */
-function conversationIndexRouteSuite(label: string, start: () => Promise<Setup>): void {
+export function conversationIndexRouteSuite(label: string, start: () => Promise<Setup>): void {
   describe(`conversation index routes (${label})`, () => {
     let s: Setup;
     let data: Dataset;

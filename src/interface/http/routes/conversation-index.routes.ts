@@ -81,7 +81,9 @@ export function conversationIndexRoutes(deps: RouteDeps): RouteSpec[] {
         'highlights safely. Conversations whose title matches come first, then the most recently active. Filters: `model`, ' +
         '`date_from`/`date_to` (creation of the conversation; an inverted range is 422), `min_messages`/`max_messages`. ' +
         'A term over 200 characters, blank, or with control characters (NUL included) is 422. ' +
-        'One search looks at the newest 1000 title matches and 1000 message matches (`SEARCH_MAX_CANDIDATES`); `truncated` says when there were more.',
+        'One search looks at the newest 1000 title matches and 1000 message matches (`SEARCH_MAX_CANDIDATES`); `truncated` says when there were more. ' +
+        '`mode=words` (PostgreSQL stores: `DATABASE_URL` or the embedded default) searches words instead: web-search syntax, English stemming, ' +
+        'relevance ranking (`ts_rank`) after title matches, the best matching messages with a fragment around the matched words; 422 on the Edge Function path.',
       query: SearchQuery,
       responses: {
         200: { description: 'One page of conversations that match.', schema: SearchResultSchema, example: exampleSearchResult },

@@ -56,6 +56,14 @@ export const SearchQuery = Type.Object(
     date_to: Type.Optional(DateParam('to')),
     min_messages: Type.Optional(MessageCount('min')),
     max_messages: Type.Optional(MessageCount('max')),
+    mode: Type.Optional(
+      Type.Enum(['literal', 'words'], {
+        description:
+          '`literal` (default): `q` as typed, case-insensitive, anywhere in the text. `words`: full-text search (PostgreSQL stores only; 422 on the Edge Function path): ' +
+          'web-search syntax (`"a phrase"`, `or`, `-excluded`), English stemming (`walls` finds `wall`), conversations ranked by relevance after title matches, ' +
+          'the best matching messages with a fragment around the matched words.',
+      }),
+    ),
     ...PageQuery,
   },
   { additionalProperties: false },

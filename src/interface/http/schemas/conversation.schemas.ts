@@ -86,6 +86,13 @@ export const MessageSchema = Type.Object(
     content: Type.String(),
     model: Type.Union([Type.String(), Type.Null()]),
     tokens_count: Type.Union([Type.Integer(), Type.Null()]),
+    interrupted: Type.Optional(
+      Type.Boolean({
+        description:
+          'True for a reply cut short (the client left, the upstream failed, the turn was stopped): `content` is what was relayed. ' +
+          'Absent when conversations live behind the Edge Function, which has no column for it.',
+      }),
+    ),
     created_at: Timestamp,
   },
   { 'x-component': 'Message' },
