@@ -93,6 +93,7 @@ import { ExportConversations } from './application/export/export-conversations.u
 import { GetUsage } from './application/user/get-usage.use-case';
 import { GetConversationStats } from './application/user/get-conversation-stats.use-case';
 import { CONVERSATION_INDEX, type ConversationIndex } from './ports/conversation-index.port';
+import { registerStreams } from './wiring/streams.wiring';
 
 /** Which adapter serves each port, for the start banner and `/health`. */
 export interface AdapterBinding {
@@ -473,6 +474,7 @@ export function buildContainer(config: Config, overrides: ContainerOverrides = {
   ] as const) {
     c.registerSingleton(useCase as never);
   }
+  registerStreams(c, config, { logger, redis, resources, bind });
   c.registerInstance(ADAPTER_BINDINGS, bindings);
   return c;
 }

@@ -1,4 +1,5 @@
 import { Type, type TSchema } from 'typebox';
+import { STREAM_SETTINGS } from './stream-settings';
 
 /**
  * Every setting the service reads, in one table: the config loader, `.env.example` and the README's
@@ -384,6 +385,7 @@ export const SETTINGS = {
     default: '100',
     description: 'How many requests `DEBUG_REQUESTS` keeps (the oldest is dropped first).',
   },
+  ...STREAM_SETTINGS,
 } as const satisfies Record<string, SettingDefinition>;
 
 export type SettingKey = keyof typeof SETTINGS;

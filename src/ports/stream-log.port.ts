@@ -4,7 +4,7 @@ import type { TokenUsage } from '../domain/chat/chat';
 export type TurnStatus = 'running' | 'completed' | 'stopped' | 'interrupted' | 'failed';
 
 /** Why a turn was stopped before the model finished. */
-export type StopReason = 'user' | 'orphaned' | 'shutdown';
+export type StopReason = 'user' | 'orphaned' | 'shutdown' | 'disconnected';
 
 /**
  * One event of a turn as the log keeps it: the model's text and how the turn ended, not the wire

@@ -61,7 +61,11 @@ export function describeStreamLogContract(name: string, make: () => Promise<Stre
       await s.log.open(first, { token: 't' }, 'p1', Date.now());
       await s.log.open(second, { token: 't' }, 'p1', Date.now());
       await s.log.open(record({ user_id: OTHER_USER }), { token: 't' }, 'p1', Date.now());
-      expect(await s.other.get(first.stream_id)).to.deep.include({ user_id: USER, status: 'running', conversation_id: first.conversation_id });
+      expect(await s.other.get(first.stream_id)).to.deep.include({
+        user_id: USER,
+        status: 'running',
+        conversation_id: first.conversation_id,
+      });
       expect((await s.other.list(USER)).map((r) => r.stream_id)).to.deep.equal([second.stream_id, first.stream_id]);
       expect(await s.other.get(randomUUID())).to.equal(undefined);
     });
@@ -122,7 +126,9 @@ export function describeStreamLogContract(name: string, make: () => Promise<Stre
       expect(await reading).to.deep.equal([]);
       expect(idles).to.be.greaterThan(0);
       // onIdle answering true ends the read too.
-      const ended = await collect(s.other.read(r.stream_id, 0, { signal: new AbortController().signal, idleMs: 20, onIdle: async () => true }));
+      const ended = await collect(
+        s.other.read(r.stream_id, 0, { signal: new AbortController().signal, idleMs: 20, onIdle: async () => true }),
+      );
       expect(ended).to.deep.equal([]);
     });
 

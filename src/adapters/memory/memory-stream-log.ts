@@ -119,9 +119,7 @@ export class MemoryStreamLog implements StreamLog {
   }
 
   async lapsed(beforeMs: number): Promise<string[]> {
-    return [...this.turns.values()]
-      .filter((l) => l.record.status === 'running' && l.heartbeatAt < beforeMs)
-      .map((l) => l.record.stream_id);
+    return [...this.turns.values()].filter((l) => l.record.status === 'running' && l.heartbeatAt < beforeMs).map((l) => l.record.stream_id);
   }
 
   async claim(streamId: string, producer: string, beforeMs: number): Promise<ClaimedTurn | undefined> {

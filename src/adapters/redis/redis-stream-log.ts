@@ -253,7 +253,9 @@ export class RedisStreamLog implements StreamLog {
     this.subscriber = sub;
     sub.on('error', noop);
     sub.on('ready', () => {
-      sub.subscribe(this.channel).catch((err: Error) => this.logger.warn({ err: { message: err.message } }, 'stop channel subscription failed'));
+      sub
+        .subscribe(this.channel)
+        .catch((err: Error) => this.logger.warn({ err: { message: err.message } }, 'stop channel subscription failed'));
     });
     sub.on('message', (_channel: string, streamId: string) => {
       for (const handler of this.stopHandlers) {

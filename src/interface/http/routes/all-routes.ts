@@ -1,6 +1,7 @@
 import { buildOpenApiDocument } from '../../openapi/build-openapi';
 import type { RouteSpec } from '../routing/route-spec';
 import { chatRoutes } from './chat.routes';
+import { streamRoutes } from './streams.routes';
 import { conversationIndexRoutes } from './conversation-index.routes';
 import { conversationRoutes } from './conversations.routes';
 import { docsRoutes } from './docs.routes';
@@ -27,6 +28,7 @@ export function allRoutes(): RouteSpec[] {
   };
   routes.push(
     ...chatRoutes(),
+    ...streamRoutes(),
     // Before the conversation routes: `/v1/conversations/search` and `/batch` are not `{id}`s.
     ...conversationIndexRoutes(),
     ...conversationRoutes(),

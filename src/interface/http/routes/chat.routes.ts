@@ -1,6 +1,7 @@
 import type { Static } from 'typebox';
 import type { CompletedTurn, GenerationParams, StreamingTurn } from '../../../application/chat/chat-turn';
-import { SERVICE_LIFECYCLE, type ServiceLifecycle } from '../../../application/service-lifecycle';
+import type { DisconnectPolicy } from '../../../application/streams/stream-options';
+import { TurnRecorder } from '../../../application/streams/turn-recorder';
 import { CONFIG, type Config } from '../../../config/config';
 import { RegenerateMessage, type RegenerateCommand } from '../../../application/chat/regenerate-message.use-case';
 import { SendChatMessage, type SendChatCommand } from '../../../application/chat/send-chat-message.use-case';
@@ -119,10 +120,15 @@ function chatCompletionObject(turn: CompletedTurn, id: string, created: number):
 }
 
 /**
- * Holds one of the user's stream slots for the whole stream (taken before anything is stored),
- * so one user cannot open streams without bound.
+ * Holds one of the user's stream slots for the whole turn (taken before anything is stored), so one
+ * user cannot open streams without bound. The turn is recorded (stream id, stream log) and runs on
+ * its own signal: the disconnect policy decides whether the client leaving stops it.
  */
-async function withStreamSlot(input: RouteInput, open: () => Promise<StreamingTurn>): Promise<RouteReply> {
+async function withStreamSlot(
+  input: RouteInput,
+  open: (signal: AbortSignal) => Promise<StreamingTurn>,
+  defaultPolicy: DisconnectPolicy,
+): Promise<RouteReply> {
   const config = input.container.resolve<Config>(CONFIG);
   const release = await input.container.resolve<StreamSlots>(STREAM_SLOTS).acquire(userOf(input).userId, config.maxStreamsPerUser);
   if (!release) {
@@ -132,23 +138,26 @@ async function withStreamSlot(input: RouteInput, open: () => Promise<StreamingTu
     });
   }
   try {
-    return await streamTurn(input, await open());
+    const completion = completionId(input);
+    const created = nowSeconds(input);
+    const turn = await input.container.resolve(TurnRecorder).start(userOf(input), open, {
+      policy: config.disconnectPolicy ?? defaultPolicy,
+      clientSignal: input.signal,
+      completionId: completion,
+      createdSeconds: created,
+    });
+    await relayTurn(input.koa, turn, {
+      pingMs: config.ssePingIntervalMs,
+      completionId: completion,
+      createdSeconds: created,
+      logger: input.container.resolve<Logger>(LOGGER),
+      metrics: input.container.resolve<Metrics>(METRICS),
+      clock: input.container.resolve<Clock>(CLOCK),
+    });
+    return HANDLED;
   } finally {
     await release();
   }
-}
-
-async function streamTurn(input: RouteInput, turn: StreamingTurn): Promise<RouteReply> {
-  await relayTurn(input.koa, turn, {
-    pingMs: input.container.resolve<Config>(CONFIG).ssePingIntervalMs,
-    completionId: completionId(input),
-    createdSeconds: nowSeconds(input),
-    logger: input.container.resolve<Logger>(LOGGER),
-    metrics: input.container.resolve<Metrics>(METRICS),
-    clock: input.container.resolve<Clock>(CLOCK),
-    lifecycle: input.container.resolve<ServiceLifecycle>(SERVICE_LIFECYCLE),
-  });
-  return HANDLED;
 }
 
 /** Non-streaming regenerate answers the new branch and the stored reply in the envelope. */
@@ -163,7 +172,7 @@ async function regenerated(input: RouteInput, turn: CompletedTurn): Promise<Rout
 
 async function regenerate(input: RouteInput, cmd: RegenerateCommand, stream: boolean): Promise<RouteReply> {
   const useCase = input.container.resolve(RegenerateMessage);
-  if (stream) return withStreamSlot(input, () => useCase.stream(userOf(input), cmd, input.signal));
+  if (stream) return withStreamSlot(input, (signal) => useCase.stream(userOf(input), cmd, signal), 'continue');
   return regenerated(input, await useCase.complete(userOf(input), cmd, input.signal));
 }
 
@@ -297,7 +306,11 @@ export function chatRoutes(): RouteSpec[] {
         const body = input.body as ChatBody;
         const cmd = toSendCommand(body);
         const useCase = input.container.resolve(SendChatMessage);
-        if (body.stream ?? true) return withStreamSlot(input, () => useCase.stream(userOf(input), cmd, input.signal));
+        if (body.stream ?? true) {
+          // SDK clients (the OpenAI form) do not resume: their disconnect stops the turn at once.
+          const policy = body.messages ? 'abort' : 'continue';
+          return withStreamSlot(input, (signal) => useCase.stream(userOf(input), cmd, signal), policy);
+        }
         const turn = await useCase.complete(userOf(input), cmd, input.signal);
         return raw(chatCompletionObject(turn, completionId(input), nowSeconds(input)), 200, placementHeaders(turn));
       },
