@@ -36,7 +36,14 @@ module.exports = {
       name: 'interface-never-imports-adapters',
       severity: 'error',
       from: { path: '^src/interface/' },
-      to: { path: '^src/(adapters|composition-root)' },
+      to: { path: '^src/(adapters|composition-root|wiring)' },
+    },
+    {
+      name: 'only-the-composition-root-uses-the-wiring',
+      comment: 'Feature wiring modules are called by the composition root only; they use no one but shared infrastructure.',
+      severity: 'error',
+      from: { pathNot: '^src/(composition-root\\.ts$|wiring/)' },
+      to: { path: '^src/wiring/' },
     },
     {
       name: 'adapters-do-not-import-each-other',
@@ -50,7 +57,7 @@ module.exports = {
       name: 'adapters-never-import-interface-or-application-use-cases',
       severity: 'error',
       from: { path: '^src/adapters/' },
-      to: { path: '^src/(interface|composition-root|main)' },
+      to: { path: '^src/(interface|composition-root|main|wiring)' },
     },
     {
       name: 'no-test-code-in-src',

@@ -4,8 +4,8 @@
  * helper processes), the gateway's production build (`NODE_ENV=production node dist/src/main.js`),
  * the bare references and the load generators. Writes bench/results/latest.json and prints a table.
  *
- *   BENCH_ONLY=overhead,concurrency,relay,cached   run some scenarios only
- *   BENCH_STREAMS=100,1000                         the concurrency levels of scenario 2
+ *   BENCH_ONLY=overhead,concurrency,relay,cached,profile   run some scenarios only
+ *   BENCH_STREAMS=100,500,1000                     the concurrency levels of scenario 2
  *   BENCH_REDIS_URL=redis://127.0.0.1:6379         give the gateway a Redis (cache, limits, stream slots)
  *   BENCH_CPU_PROF=1                               write a V8 CPU profile of the gateway to bench/results/
  *   BENCH_HEAP_SNAPSHOT=1                          write a heap snapshot of the gateway at 1,000 open streams
@@ -20,7 +20,9 @@ import type { BenchContext } from './scenarios/bench-context';
 import { cachedReadsScenario } from './scenarios/cached-reads.scenario';
 import { concurrencyScenario } from './scenarios/concurrency.scenario';
 import { overheadScenario } from './scenarios/overhead.scenario';
+import { profileScenario } from './scenarios/profile.scenario';
 import { relayScenario } from './scenarios/relay.scenario';
+import { RpcChild } from './support/child-rpc';
 import { startGateway, type GatewayProcess } from './support/gateway-process';
 import { openFileLimit } from './support/proc';
 import { markdownTable, type Figure } from './support/report';
@@ -34,7 +36,7 @@ const SECRET_SETTINGS = new Set(
     .map((s) => s.env),
 );
 const RESULTS = path.join(ROOT, 'bench/results');
-const SCENARIOS = ['overhead', 'concurrency', 'relay', 'cached'] as const;
+const SCENARIOS = ['overhead', 'concurrency', 'relay', 'cached', 'profile'] as const;
 const USERS = 1000;
 /** Sockets per upstream: the 1,000 concurrent streams each hold one to LiteLLM (the default, 100, would queue them). */
 const POOL_SIZE = 1100;
@@ -131,6 +133,7 @@ async function main(): Promise<void> {
   const fakes = await FakeUpstreamProcesses.start();
   const agent = benchAgent();
   let gateway: GatewayProcess | undefined;
+  let reference: RpcChild<{ url: string }> | undefined;
   const killGateway = (): void => {
     gateway?.child.kill('SIGKILL');
   };
@@ -168,8 +171,24 @@ async function main(): Promise<void> {
       ...(process.env.BENCH_HEAP_SNAPSHOT ? { heapSnapshotDir: RESULTS } : {}),
     });
     progress(`gateway (production build) pid ${gateway.pid} on ${gateway.baseUrl}; logs in ${path.relative(ROOT, logFile)}`);
+    reference = await RpcChild.start<{ url: string }>(
+      path.join(__dirname, 'reference/reference-main.js'),
+      ['orchestrator', fakes.info.litellm, fakes.info.edgeFunction, fakes.info.supabase],
+      { env: { ...process.env, BENCH_REFERENCE_SECRET: secret } },
+    );
+    progress(`bare node:http orchestrator (reference) pid ${reference.pid} on ${reference.info.url}`);
 
-    const ctx: BenchContext = { root: ROOT, resultsDir: RESULTS, fakes, gateway, users, agent, progress };
+    const ctx: BenchContext = {
+      root: ROOT,
+      resultsDir: RESULTS,
+      fakes,
+      gateway,
+      gatewaySettings: settings,
+      reference,
+      users,
+      agent,
+      progress,
+    };
     const figures: Figure[] = [];
     const details: Record<string, unknown> = {};
     const started = Date.now();
@@ -179,7 +198,7 @@ async function main(): Promise<void> {
       details.overhead = r.detail;
     }
     if (wanted.has('concurrency')) {
-      for (const n of (process.env.BENCH_STREAMS ?? '100,1000').split(',').map(Number)) {
+      for (const n of (process.env.BENCH_STREAMS ?? '100,500,1000').split(',').map(Number)) {
         if (!Number.isInteger(n) || n < 1 || n > USERS)
           throw new Error(`BENCH_STREAMS: ${n} is not a number of streams from 1 to ${USERS}`);
         const r = await concurrencyScenario(ctx, n);
@@ -198,6 +217,7 @@ async function main(): Promise<void> {
       details.cached_reads = r.detail;
     }
     await gateway.stop();
+    if (wanted.has('profile')) details.cpu_profile = (await profileScenario(ctx)).detail;
     if (redisUrl) await removeKeys(redisUrl, redisPrefix);
 
     const table = markdownTable(figures);
@@ -223,6 +243,7 @@ async function main(): Promise<void> {
   } finally {
     agent.destroy();
     await gateway?.stop();
+    await reference?.stop();
     await fakes.stop();
     process.off('exit', killGateway);
   }

@@ -6,6 +6,7 @@ import { ADAPTER_BINDINGS, buildContainer, RESOURCES, type AdapterBinding, type 
 import type { Config } from './config/config';
 import { ConfigError, loadConfig } from './config/load-config';
 import { createApp } from './interface/http/app';
+import { listenForMetrics, wantsMetricsListener } from './interface/http/metrics/metrics-server';
 import { createHttpServer, serverOptions } from './interface/http/server';
 import { LOGGER, type Logger } from './ports/logger.port';
 
@@ -86,6 +87,20 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;
   const baseUrl = config.publicBaseUrl ?? `http://localhost:${port}`;
+  if (wantsMetricsListener(config)) {
+    try {
+      const metricsServer = await listenForMetrics(container, config);
+      const metricsPort = (metricsServer.address() as AddressInfo).port;
+      logger.info({ metrics_host: config.metricsHost, metrics_port: metricsPort }, 'metrics listening');
+      container.resolve<Resources>(RESOURCES).add('metrics-listener', async () => {
+        metricsServer.closeAllConnections();
+        await new Promise((resolve) => metricsServer.close(resolve));
+      });
+    } catch (err) {
+      process.stderr.write(`${(err as Error).message}\n`);
+      process.exit(1);
+    }
+  }
   const bindings = container.resolve<AdapterBinding[]>(ADAPTER_BINDINGS);
   logger.info({ adapters: bindings, port, docs: `${baseUrl}/docs`, environment: config.nodeEnv, version: config.version }, 'started');
   if (!config.isProduction) process.stderr.write(banner(config, bindings, baseUrl));

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serveRpc } from '../support/child-rpc';
+import { bareOrchestrator } from './bare-orchestrator';
 
 /**
  * Helper process: the bare `node:http` references the gateway is compared with, on their own CPU
@@ -9,6 +10,9 @@ import { serveRpc } from '../support/child-rpc';
  *   passthrough <upstream base URL>       pipes each request to the upstream and its answer back,
  *                                         byte for byte (the fake LiteLLM's SSE): the relay ceiling
  *   static <body file> <content type>     answers every request with the same bytes
+ *   orchestrator <litellm> <edge function> <supabase>
+ *                                         the chat path on bare node:http (bare-orchestrator.ts), with
+ *                                         the JWT secret in BENCH_REFERENCE_SECRET
  */
 function passthrough(target: string): http.RequestListener {
   const upstream = new URL(target);
@@ -39,8 +43,18 @@ function staticBytes(file: string, contentType: string): http.RequestListener {
 }
 
 function main(): void {
-  const [mode, a, b] = process.argv.slice(2);
-  const handler = mode === 'passthrough' ? passthrough(a as string) : staticBytes(a as string, b as string);
+  const [mode, a, b, c] = process.argv.slice(2) as string[];
+  const handler =
+    mode === 'passthrough'
+      ? passthrough(a as string)
+      : mode === 'orchestrator'
+        ? bareOrchestrator({
+            litellm: a as string,
+            edgeFunction: b as string,
+            supabase: c as string,
+            secret: process.env.BENCH_REFERENCE_SECRET ?? '',
+          })
+        : staticBytes(a as string, b as string);
   const server = http.createServer(handler);
   server.keepAliveTimeout = 120_000;
   server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {

@@ -3,6 +3,7 @@ import type { CallRecord, StreamShape } from '../fakes/bench-upstreams';
 import { BENCH_MODEL } from '../fakes/bench-upstreams';
 import type { FakeUpstreamProcesses } from '../fakes/fake-upstream-processes';
 import type { StreamRequest, StreamResult } from '../load/sse-client';
+import type { RpcChild } from '../support/child-rpc';
 import type { GatewayProcess } from '../support/gateway-process';
 import { unionLength } from '../support/stats';
 import type { BenchUser } from '../support/tokens';
@@ -13,6 +14,10 @@ export interface BenchContext {
   resultsDir: string;
   fakes: FakeUpstreamProcesses;
   gateway: GatewayProcess;
+  /** The gateway's settings (the profile phase starts a second, profiled gateway with them). */
+  gatewaySettings: Record<string, string>;
+  /** The bare `node:http` orchestrator doing the same exchanges per chat (bench/reference/bare-orchestrator.ts). */
+  reference: RpcChild<{ url: string }>;
   users: BenchUser[];
   agent: http.Agent;
   progress(message: string): void;
@@ -29,14 +34,22 @@ export function collectRecords(ctx: BenchContext): Promise<CallRecord[]> {
   return ctx.fakes.collect();
 }
 
-/** A chat through the gateway, in the previous gateway's body (a new conversation each time). */
-export function gatewayChat(ctx: BenchContext, user: BenchUser, requestId: string): StreamRequest {
+/**
+ * A chat through the gateway, in the previous gateway's body (a new conversation each time); with
+ * `baseUrl`, the same chat sent to another server (the bare orchestrator).
+ */
+export function gatewayChat(ctx: BenchContext, user: BenchUser, requestId: string, baseUrl: string = ctx.gateway.baseUrl): StreamRequest {
   return {
-    url: new URL('/v1/chat/completions', ctx.gateway.baseUrl),
+    url: new URL('/v1/chat/completions', baseUrl),
     headers: { Authorization: `Bearer ${user.token}` },
     body: JSON.stringify({ message: 'Hello from the benchmark: say something.', model: BENCH_MODEL, stream: true }),
     requestId,
   };
+}
+
+/** The same chat through the bare orchestrator (the like-for-like reference of the chat path). */
+export function referenceChat(ctx: BenchContext, user: BenchUser, requestId: string): StreamRequest {
+  return gatewayChat(ctx, user, requestId, ctx.reference.info.url);
 }
 
 /** The same chat sent straight to the fake LiteLLM, with the body the gateway would send. */

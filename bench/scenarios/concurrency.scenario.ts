@@ -13,6 +13,7 @@ import {
   defined,
   directChat,
   gatewayChat,
+  referenceChat,
   splitTtft,
   ttftMs,
   type BenchContext,
@@ -35,7 +36,7 @@ function failed(results: StreamResult[]): StreamResult[] {
  * gateway adds at that load (queueing included when it cannot keep up), not the wait behind N
  * simultaneous arrivals.
  */
-async function holdStreams(
+export async function holdStreams(
   ctx: BenchContext,
   n: number,
   request: (client: number, i: number) => StreamRequest,
@@ -52,10 +53,46 @@ async function holdStreams(
   return results;
 }
 
+interface MeasuredRun {
+  results: StreamResult[];
+  elapsedMs: number;
+  idleRssKb: number;
+  peak: { rssKb: number; open: number };
+  maxOpen: number;
+  rssSamples: number;
+  /** Share of one core of each pid given, over the run. */
+  cpu: number[];
+}
+
+/** N streams held through one server (the first pid), its RSS sampled and the CPU of the pids measured. */
+async function measuredRun(
+  ctx: BenchContext,
+  n: number,
+  pids: number[],
+  request: (client: number, i: number) => StreamRequest,
+  onSample?: (openNow: number) => void,
+): Promise<MeasuredRun> {
+  const pid = pids[0] as number;
+  const open = new OpenStreams();
+  const idleRssKb = rssKb(pid);
+  const sampler = new RssSampler(pid, () => {
+    onSample?.(open.open);
+    return open.open;
+  });
+  const cpu = new CpuMeter(pids);
+  sampler.start();
+  const started = Date.now();
+  const results = await holdStreams(ctx, n, request, open);
+  const elapsedMs = Date.now() - started;
+  sampler.stop();
+  return { results, elapsedMs, idleRssKb, peak: sampler.peak, maxOpen: open.max, rssSamples: sampler.samples.length, cpu: cpu.read() };
+}
+
 /**
- * N streams open at once, 64 tokens 10 ms apart: time to first token, failures, the gateway's
- * memory per open stream and its event-loop delay; the same load straight to the fake LiteLLM is
- * the reference for the time to first token.
+ * N streams open at once, 64 tokens 10 ms apart: time to first token, completed chats per second,
+ * CPU per chat, failures, the gateway's memory per open stream and its event-loop delay. The same
+ * load through the bare orchestrator is the reference; the same load straight to the fake LiteLLM
+ * gives the client's own hop (for the gateway-internal part of the time to first token).
  */
 export async function concurrencyScenario(ctx: BenchContext, n: number): Promise<{ figures: Figure[]; detail: unknown }> {
   const label = `${SCENARIO} (${n} streams)`;
@@ -69,82 +106,91 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
   const directElapsedMs = Date.now() - directStarted;
   const directRecords = byRequestId(await collectRecords(ctx));
 
+  ctx.progress(`${label}: ${n} streams through the bare orchestrator for ${HOLD_SECONDS} s (reference)`);
+  await warmSockets(ctx.agent, new URL('/health', ctx.reference.info.url), n);
+  const ref = await measuredRun(ctx, n, [ctx.reference.pid], (c, i) =>
+    referenceChat(ctx, ctx.users[c % ctx.users.length]!, `s2-${n}-reference-${c}-${i}`),
+  );
+  const reference = ref.results;
+  const refElapsedMs = ref.elapsedMs;
+  const [referenceCpu] = ref.cpu;
+  await collectRecords(ctx);
+  const refPerStreamKb = (ref.peak.rssKb - ref.idleRssKb) / Math.max(1, ref.maxOpen);
+
   ctx.progress(`${label}: ${n} streams through the gateway for ${HOLD_SECONDS} s`);
   await warmSockets(ctx.agent, new URL('/health/live', ctx.gateway.baseUrl), n);
-  const open = new OpenStreams();
   const watch = await GatewayWatch.start(ctx.gateway.baseUrl);
   if (n === 1000 && ctx.gateway.heapSnapshot()) {
     ctx.progress(`${label}: heap snapshot of the idle gateway`);
     // Writing it stops the gateway for a while; a request answered means it is done.
     await warmSockets(ctx.agent, new URL('/health/live', ctx.gateway.baseUrl), 1);
   }
-  const idleRssKb = rssKb(ctx.gateway.pid);
   let snapshotAtOpen: number | undefined;
-  const sampler = new RssSampler(ctx.gateway.pid, () => {
-    // A heap snapshot (when asked for) once most streams are open.
-    if (snapshotAtOpen === undefined && n === 1000 && open.open >= 0.5 * n && ctx.gateway.heapSnapshot()) {
-      snapshotAtOpen = open.open;
-      ctx.progress(`${label}: heap snapshot asked for at ${open.open} open streams`);
-    }
-    return open.open;
-  });
-  const cpu = new CpuMeter([ctx.gateway.pid, ...ctx.fakes.pids, process.pid]);
-  sampler.start();
-  const started = Date.now();
-  const results = await holdStreams(
+  const run = await measuredRun(
     ctx,
     n,
+    [ctx.gateway.pid, ...ctx.fakes.pids, process.pid],
     (c, i) => gatewayChat(ctx, ctx.users[c % ctx.users.length]!, `s2-${n}-gateway-${c}-${i}`),
-    open,
+    (openNow) => {
+      // A heap snapshot (when asked for) once most streams are open.
+      if (snapshotAtOpen === undefined && n === 1000 && openNow >= 0.5 * n && ctx.gateway.heapSnapshot()) {
+        snapshotAtOpen = openNow;
+        ctx.progress(`${label}: heap snapshot asked for at ${openNow} open streams`);
+      }
+    },
   );
-  const elapsedMs = Date.now() - started;
-  sampler.stop();
-  const [gatewayCpu, llmCpu, platformCpu, clientCpu] = cpu.read();
+  const { results, elapsedMs, idleRssKb, peak } = run;
+  const [gatewayCpu, llmCpu, platformCpu, clientCpu] = run.cpu;
   const seen = await watch.stop();
   const eventLoop = { p99Ms: seen.lagP99Ms, maxMs: seen.lagMaxMs };
   const mb = (bytes: number | undefined) => round((bytes ?? Number.NaN) / 2 ** 20);
   const records = byRequestId(await collectRecords(ctx));
 
   const bad = failed(results);
+  const refBad = failed(reference);
+  const refTtft = summarize(defined(reference.map(ttftMs)));
+  const refChatsPerSecond = ((reference.length - refBad.length) * 1000) / refElapsedMs;
+  const refCpuMs = ((referenceCpu ?? Number.NaN) * refElapsedMs) / Math.max(1, reference.length);
+  const chatsPerSecond = ((results.length - bad.length) * 1000) / elapsedMs;
+  const cpuMs = ((gatewayCpu ?? Number.NaN) * elapsedMs) / Math.max(1, results.length);
   const directTtft = summarize(defined(direct.map(ttftMs)));
   const ttft = summarize(defined(results.map(ttftMs)));
   const hop = summarize(defined(direct.map((r) => clientHopMs(r, directRecords.get(r.requestId))))).p50;
   const splits = defined(results.map((r) => splitTtft(r, records.get(r.requestId))));
   const internal = summarize(splits.map((s) => s.gatewaySideMs - hop));
   const upstream = summarize(splits.map((s) => s.upstreamMs));
-  const peak = sampler.peak;
-  const perStreamKb = (peak.rssKb - idleRssKb) / Math.max(1, open.max);
+  const perStreamKb = (peak.rssKb - idleRssKb) / Math.max(1, run.maxOpen);
   const errors = [...new Set(bad.map((r) => r.error ?? `${r.tokens} tokens`))].slice(0, 5);
 
+  const bare = (value: number) => ({ name: 'bare orchestrator', value });
   const figures: Figure[] = [
-    figure(label, 'TTFT p50', 'ms', ttft.p50, { reference: { name: 'direct', value: directTtft.p50 } }),
-    figure(label, 'TTFT p99', 'ms', ttft.p99, { reference: { name: 'direct', value: directTtft.p99 } }),
-    figure(
-      label,
-      'gateway-internal overhead p50',
-      'ms',
-      internal.p50,
-      n === 100 ? { target: { text: '<= 1 ms', met: internal.p50 <= 1 } } : {},
-    ),
-    figure(
-      label,
-      'gateway-internal overhead p99',
-      'ms',
-      internal.p99,
-      n === 100 ? { target: { text: '<= 5 ms', met: internal.p99 <= 5 } } : {},
-    ),
+    figure(label, 'TTFT p50', 'ms', ttft.p50, { reference: bare(refTtft.p50) }),
+    figure(label, 'TTFT p99', 'ms', ttft.p99, {
+      reference: bare(refTtft.p99),
+      ...(n === 500 ? { target: { text: '<= 2x bare orchestrator', met: ttft.p99 <= 2 * refTtft.p99 } } : {}),
+    }),
+    figure(label, 'TTFT p50 (direct to LiteLLM)', 'ms', directTtft.p50),
+    figure(label, 'gateway-internal overhead p50', 'ms', internal.p50),
+    figure(label, 'gateway-internal overhead p99', 'ms', internal.p99),
     figure(label, 'upstream round trips p50 (at the fakes)', 'ms', upstream.p50),
+    figure(label, 'completed chats per second', 'chat/s', chatsPerSecond, {
+      reference: bare(refChatsPerSecond),
+      ...(n === 500 ? { target: { text: '>= 70% of bare orchestrator', met: chatsPerSecond >= 0.7 * refChatsPerSecond } } : {}),
+    }),
+    figure(label, 'gateway CPU per chat', 'ms', cpuMs, {
+      reference: bare(refCpuMs),
+      ...(n === 100 ? { target: { text: '<= 2x bare orchestrator', met: cpuMs <= 2 * refCpuMs } } : {}),
+    }),
     figure(label, 'failed streams', '', bad.length, {
-      reference: { name: 'direct', value: failed(direct).length },
-      ...(n === 1000 ? { target: { text: '0', met: bad.length === 0 } } : {}),
+      reference: bare(refBad.length),
+      ...(n >= 500 ? { target: { text: '0', met: bad.length === 0 } } : {}),
     }),
     figure(label, 'peak RSS', 'MB', peak.rssKb / 1024, { reference: { name: 'idle', value: idleRssKb / 1024 } }),
-    figure(label, 'RSS per open stream', 'KB', perStreamKb, n === 1000 ? { target: { text: '<= 64 KB', met: perStreamKb <= 64 } } : {}),
-    figure(label, 'event-loop delay p99', 'ms', eventLoop.p99Ms),
-    figure(label, 'chats streamed per second', 'chat/s', (results.length * 1000) / elapsedMs, {
-      reference: { name: 'direct', value: (direct.length * 1000) / directElapsedMs },
+    figure(label, 'RSS per open stream', 'KB', perStreamKb, {
+      reference: bare(refPerStreamKb),
+      ...(n === 1000 ? { target: { text: '<= 64 KB', met: perStreamKb <= 64 } } : {}),
     }),
-    figure(label, 'gateway CPU per chat', 'ms', ((gatewayCpu ?? Number.NaN) * elapsedMs) / Math.max(1, results.length)),
+    figure(label, 'event-loop delay p99', 'ms', eventLoop.p99Ms),
   ];
   return {
     figures,
@@ -154,8 +200,14 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
       elapsed_ms: elapsedMs,
       chats: results.length,
       chats_direct: direct.length,
+      chats_per_second_direct: round((direct.length * 1000) / directElapsedMs),
+      chats_reference: reference.length,
       failed: bad.length,
       failed_direct: failed(direct).length,
+      failed_reference: refBad.length,
+      reference_first_errors: [...new Set(refBad.map((r) => r.error ?? `${r.tokens} tokens`))].slice(0, 5),
+      ttft_reference_ms: refTtft,
+      reference_peak_rss_kb: ref.peak.rssKb,
       first_errors: errors,
       ttft_ms: ttft,
       ttft_direct_ms: directTtft,
@@ -171,10 +223,10 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
         records,
         results.map((r) => r.requestId),
       ),
-      max_open_streams: open.max,
+      max_open_streams: run.maxOpen,
       rss_idle_kb: idleRssKb,
       rss_peak_kb: peak.rssKb,
-      rss_samples: sampler.samples.length,
+      rss_samples: run.rssSamples,
       gateway_memory_idle_mb: {
         rss: mb(watch.idle?.rssBytes),
         heap_total: mb(watch.idle?.heapTotalBytes),
@@ -191,6 +243,7 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
       event_loop_delay_ms: { p99: round(eventLoop.p99Ms), max: round(eventLoop.maxMs) },
       cpu_share_of_one_core: {
         gateway: round(gatewayCpu ?? Number.NaN),
+        bare_orchestrator: round(referenceCpu ?? Number.NaN),
         fake_litellm: round(llmCpu ?? Number.NaN),
         fake_platform: round(platformCpu ?? Number.NaN),
         client: round(clientCpu ?? Number.NaN),

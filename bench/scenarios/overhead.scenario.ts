@@ -11,6 +11,7 @@ import {
   defined,
   directChat,
   gatewayChat,
+  referenceChat,
   splitTtft,
   ttftMs,
   type BenchContext,
@@ -19,8 +20,10 @@ import {
 const SCENARIO = '1. overhead';
 
 /**
- * One client, sequential streamed chats, each paired with the same call made straight to the fake
- * LiteLLM: what the gateway adds to the time to first token, and where that time goes.
+ * One client, sequential streamed chats, each paired with the same chat through the bare
+ * orchestrator and the same call made straight to the fake LiteLLM: what the gateway adds to the
+ * time to first token and costs in CPU against a bare implementation of the same exchanges, and
+ * where its time goes.
  */
 export async function overheadScenario(ctx: BenchContext, chats = 500, warmup = 50): Promise<{ figures: Figure[]; detail: unknown }> {
   await configureStreams(ctx, { firstTokenDelayMs: 0, tokens: 16, tokenSpacingMs: 0 });
@@ -28,24 +31,25 @@ export async function overheadScenario(ctx: BenchContext, chats = 500, warmup = 
   ctx.progress(`${SCENARIO}: warm-up (${warmup} pairs)`);
   for (let i = 0; i < warmup; i += 1) {
     await streamChat(ctx.agent, directChat(ctx, `s1-warm-d-${i}`));
+    await streamChat(ctx.agent, referenceChat(ctx, user, `s1-warm-r-${i}`));
     await streamChat(ctx.agent, gatewayChat(ctx, user, `s1-warm-g-${i}`));
   }
   await collectRecords(ctx);
 
-  const cpu = new CpuMeter([ctx.gateway.pid, ...ctx.fakes.pids, process.pid]);
+  const cpu = new CpuMeter([ctx.gateway.pid, ctx.reference.pid, ...ctx.fakes.pids, process.pid]);
   const cpuStart = Date.now();
   const pairs = [];
   for (let i = 0; i < chats; i += 1) {
-    // Alternate which goes first, so neither always meets a freshly idle machine.
-    const direct = (): ReturnType<typeof streamChat> => streamChat(ctx.agent, directChat(ctx, `s1-direct-${i}`));
-    const gateway = (): ReturnType<typeof streamChat> => streamChat(ctx.agent, gatewayChat(ctx, user, `s1-gateway-${i}`));
-    if (i % 2 === 0) {
-      const d = await direct();
-      pairs.push({ direct: d, gateway: await gateway() });
-    } else {
-      const g = await gateway();
-      pairs.push({ direct: await direct(), gateway: g });
-    }
+    // Rotate which goes first, so none always meets a freshly idle machine.
+    const run = {
+      direct: () => streamChat(ctx.agent, directChat(ctx, `s1-direct-${i}`)),
+      reference: () => streamChat(ctx.agent, referenceChat(ctx, user, `s1-reference-${i}`)),
+      gateway: () => streamChat(ctx.agent, gatewayChat(ctx, user, `s1-gateway-${i}`)),
+    };
+    const order = (['direct', 'reference', 'gateway'] as const).map((_, k, all) => all[(i + k) % 3] as keyof typeof run);
+    const got: Partial<Record<keyof typeof run, Awaited<ReturnType<typeof streamChat>>>> = {};
+    for (const which of order) got[which] = await run[which]();
+    pairs.push(got as Required<typeof got>);
     if ((i + 1) % 100 === 0) ctx.progress(`${SCENARIO}: ${i + 1}/${chats} chats`);
   }
   const cpuShares = cpu.read();
@@ -53,7 +57,9 @@ export async function overheadScenario(ctx: BenchContext, chats = 500, warmup = 
   const records = byRequestId(await collectRecords(ctx));
 
   const failures = pairs.filter((p) => !p.gateway.ok || !p.direct.ok).length;
+  const referenceFailures = pairs.filter((p) => !p.reference.ok).length;
   const direct = summarize(defined(pairs.map((p) => ttftMs(p.direct))));
+  const reference = summarize(defined(pairs.map((p) => ttftMs(p.reference))));
   const gateway = summarize(defined(pairs.map((p) => ttftMs(p.gateway))));
   const added = summarize(
     defined(
@@ -78,17 +84,25 @@ export async function overheadScenario(ctx: BenchContext, chats = 500, warmup = 
   const stage = (pick: (s: (typeof complete)[number]['split']) => number) => round(summarize(complete.map((s) => pick(s.split))).p50);
   const calls = summarize(complete.map((s) => s.split.upstreamCalls));
 
+  const [gatewayCpu, referenceCpu] = cpuMsPerChat;
   const figures = [
-    figure(SCENARIO, 'TTFT p50', 'ms', gateway.p50, { reference: { name: 'direct', value: direct.p50 } }),
-    figure(SCENARIO, 'TTFT p99', 'ms', gateway.p99, { reference: { name: 'direct', value: direct.p99 } }),
+    figure(SCENARIO, 'TTFT p50', 'ms', gateway.p50, {
+      reference: { name: 'bare orchestrator', value: reference.p50 },
+      target: { text: '<= bare orchestrator + 1 ms', met: gateway.p50 <= reference.p50 + 1 },
+    }),
+    figure(SCENARIO, 'TTFT p99', 'ms', gateway.p99, { reference: { name: 'bare orchestrator', value: reference.p99 } }),
+    figure(SCENARIO, 'gateway CPU per chat', 'ms', gatewayCpu ?? Number.NaN, {
+      reference: { name: 'bare orchestrator', value: referenceCpu ?? Number.NaN },
+      target: { text: '<= 2x bare orchestrator', met: (gatewayCpu ?? Infinity) <= 2 * (referenceCpu ?? 0) },
+    }),
+    figure(SCENARIO, 'TTFT p50 (gateway vs direct to LiteLLM)', 'ms', gateway.p50, { reference: { name: 'direct', value: direct.p50 } }),
     figure(SCENARIO, 'added TTFT p50 (gateway - direct)', 'ms', added.p50),
     figure(SCENARIO, 'added TTFT p99 (gateway - direct)', 'ms', added.p99),
     figure(SCENARIO, 'of which upstream round trips p50 (profile, add-message, build-context)', 'ms', upstream.p50),
     figure(SCENARIO, 'of which upstream round trips p99', 'ms', upstream.p99),
     figure(SCENARIO, 'of which inside the gateway p50', 'ms', internal.p50),
     figure(SCENARIO, 'of which inside the gateway p99', 'ms', internal.p99),
-    figure(SCENARIO, 'gateway CPU per chat', 'ms', cpuMsPerChat[0] ?? Number.NaN),
-    figure(SCENARIO, 'failed chats', '', failures),
+    figure(SCENARIO, 'failed chats', '', failures, { reference: { name: 'bare orchestrator', value: referenceFailures } }),
   ];
   return {
     figures,
@@ -97,6 +111,7 @@ export async function overheadScenario(ctx: BenchContext, chats = 500, warmup = 
       stream: { tokens: 16, first_token_delay_ms: 0, token_spacing_ms: 0 },
       failures,
       ttft_direct_ms: direct,
+      ttft_reference_ms: reference,
       ttft_gateway_ms: gateway,
       added_ms: added,
       upstream_at_fakes_ms: upstream,
@@ -111,7 +126,13 @@ export async function overheadScenario(ctx: BenchContext, chats = 500, warmup = 
         between_upstream_calls: stage((s) => s.betweenCallsMs),
         relay_of_first_token: stage((s) => s.relayMs),
       },
-      cpu_ms_per_pair: { gateway: cpuMsPerChat[0], fake_litellm: cpuMsPerChat[1], fake_platform: cpuMsPerChat[2], client: cpuMsPerChat[3] },
+      cpu_ms_per_round: {
+        gateway: gatewayCpu,
+        bare_orchestrator: referenceCpu,
+        fake_litellm: cpuMsPerChat[2],
+        fake_platform: cpuMsPerChat[3],
+        client: cpuMsPerChat[4],
+      },
       client_hop_of_direct_call_p50_ms: round(summarize(complete.map((s) => s.hop)).p50),
       method:
         'Timestamps on CLOCK_MONOTONIC in the client and the fakes. upstream = union of the fakes’ arrival..finish of the calls before the LiteLLM call; ' +

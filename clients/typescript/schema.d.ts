@@ -631,7 +631,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Prometheus text format: requests by method, route template and status; durations; chat streams (active, started, ended by outcome, time to first token, duration, deltas); upstream calls, retries and circuit state; cache results; rate-limit rejections; errors by code; tokens and cost by model. No label carries a user id. Served when `ENABLE_METRICS` is true; with `METRICS_TOKEN` set it requires `Authorization: Bearer <METRICS_TOKEN>`.
+         * @description Prometheus text format: requests by method, route template and status; durations; chat streams (active, started, ended by outcome, time to first token, duration, deltas); upstream calls, retries and circuit state; cache results; rate-limit rejections; errors by code; tokens and cost by model. No label carries a user id. Served when `ENABLE_METRICS` is true; with `METRICS_TOKEN` set it requires `Authorization: Bearer <METRICS_TOKEN>`. With `METRICS_PORT` set it is served only by that separate listener (on `METRICS_HOST`) and this port answers 404. Production refuses to start with metrics on unless one of the two protects them.
          */
         get: operations["getMetrics"];
         put?: never;

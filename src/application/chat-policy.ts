@@ -1,3 +1,4 @@
+import { token } from '../ports/token';
 /** Settings of the chat flow the use cases need, taken from the configuration by the composition root. */
 export interface ChatPolicy {
   /** Model of a conversation created without one. */
@@ -6,4 +7,4 @@ export interface ChatPolicy {
   maxContextMessages: number;
 }
 
-export const CHAT_POLICY = Symbol('ChatPolicy');
+export const CHAT_POLICY = token<ChatPolicy>('ChatPolicy');

@@ -2,6 +2,7 @@ import { inject, injectable, injectAll } from 'tsyringe';
 import { CLOCK, type Clock } from '../ports/clock.port';
 import { DEPENDENCY_PROBES, type DependencyProbe, type ProbeStatus } from '../ports/dependency-probe.port';
 import { SERVICE_LIFECYCLE, type ServiceLifecycle } from './service-lifecycle';
+import { token } from '../ports/token';
 
 export interface DependencyHealth {
   name: string;
@@ -31,7 +32,7 @@ export interface HealthCheckOptions {
   reuseForMs: number;
 }
 
-export const HEALTH_CHECK_OPTIONS = Symbol('HealthCheckOptions');
+export const HEALTH_CHECK_OPTIONS = token<HealthCheckOptions>('HealthCheckOptions');
 
 @injectable()
 export class CheckHealth {

@@ -1,3 +1,4 @@
+import { token } from '../ports/token';
 /**
  * Whether the process is draining (SIGTERM received) and what is still in flight. Readiness turns
  * false at once so the load balancer stops sending new requests while in-flight ones finish.
@@ -46,4 +47,4 @@ export class ServiceLifecycle {
   }
 }
 
-export const SERVICE_LIFECYCLE = Symbol('ServiceLifecycle');
+export const SERVICE_LIFECYCLE = token<ServiceLifecycle>('ServiceLifecycle');

@@ -1,5 +1,6 @@
 import type { Static } from 'typebox';
 import { SETTINGS } from './settings';
+import { token } from '../ports/token';
 
 type Settings = typeof SETTINGS;
 
@@ -28,7 +29,7 @@ export interface DerivedConfig {
 
 export type Config = Readonly<SettingValues & DerivedConfig>;
 
-export const CONFIG = Symbol('Config');
+export const CONFIG = token<Config>('Config');
 
 /**
  * The development JWT secret: public on purpose (it is in the README), so `npm run token` and the

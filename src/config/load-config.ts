@@ -4,6 +4,7 @@ import type { TSchema } from 'typebox';
 import { createAjv } from '../support/json-schema';
 import { DEV_JWT_SECRET, type Config, type SettingValues } from './config';
 import { SETTINGS, type SettingDefinition } from './settings';
+import { configuredRealUpstreams, unsafeCombinations } from './startup-safety';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -82,6 +83,7 @@ export function readPackageVersion(): string {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const problems: string[] = [];
+  const explicit = new Set<string>();
   const values: Record<string, unknown> = {};
   const nodeEnv = (env.NODE_ENV ?? '').trim() || 'development';
   const isProduction = nodeEnv === 'production';
@@ -90,8 +92,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const given = env[setting.env];
     const isSet = given !== undefined && given.trim() !== '';
     let raw: string | undefined;
-    if (isSet) raw = given;
-    else if (isProduction && setting.requiredInProduction) {
+    if (isSet) {
+      raw = given;
+      explicit.add(setting.env);
+    } else if (isProduction && setting.requiredInProduction) {
       problems.push(`${setting.env} is required in production`);
       continue;
     } else raw = setting.default;
@@ -121,10 +125,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if ((v.edgeFunctionUrl || v.supabaseUrl) && !v.supabaseAnonKey && !problems.some((p) => p.startsWith('SUPABASE_ANON_KEY'))) {
     problems.push('SUPABASE_ANON_KEY is required when EDGE_FUNCTION_URL or SUPABASE_URL is set (it is sent as apikey)');
   }
+  problems.push(...unsafeCombinations(v, isProduction, explicit));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const supabaseUrl = v.supabaseUrl?.replace(/\/+$/, '');
-  const usesDevJwtSecret = !v.jwtSecretKey && !isProduction;
+  // The public development secret only while every upstream is embedded (unsafeCombinations refuses
+  // the rest when HS* tokens are allowed; with JWKS-only tokens no secret is needed).
+  const usesDevJwtSecret = !v.jwtSecretKey && !isProduction && configuredRealUpstreams(v).length === 0;
   return Object.freeze({
     ...v,
     supabaseUrl,

@@ -136,7 +136,7 @@ export const SETTINGS = {
     list: true,
     default: 'HS256,ES256,RS256',
     description:
-      'Allow-list of token algorithms. HS* verify with `JWT_SECRET_KEY` only; ES256/RS256 with the JWKS only. `none` is never accepted.',
+      'Allow-list of token algorithms. HS* verify with `JWT_SECRET_KEY` only; ES256/RS256 with the JWKS only. `none` is never accepted. Must contain `JWT_ALGORITHM` whenever it allows an HS* algorithm or `JWT_ALGORITHM` is set.',
   },
   jwtAudience: {
     env: 'JWT_AUDIENCE',
@@ -159,6 +159,13 @@ export const SETTINGS = {
     schema: positiveInt(600),
     default: '600',
     description: 'How long the JWKS is cached (Supabase caches it 10 minutes: at most 600).',
+  },
+  jwksMaxStaleSeconds: {
+    env: 'JWKS_MAX_STALE_SECONDS',
+    schema: positiveInt(7 * 24 * 3600),
+    default: '3600',
+    description:
+      'While the JWKS endpoint is down, the last keys fetched are still used for this long after that fetch; then they are dropped and ES256/RS256 tokens get 503 until the endpoint answers again.',
   },
   jwksRefetchIntervalSeconds: {
     env: 'JWKS_REFETCH_INTERVAL_SECONDS',
@@ -227,6 +234,13 @@ export const SETTINGS = {
     default: '10000',
     description: 'Timeout of one non-streaming upstream call (connect to last byte), in milliseconds.',
   },
+  upstreamMaxResponseBytes: {
+    env: 'UPSTREAM_MAX_RESPONSE_BYTES',
+    schema: Type.Integer({ minimum: 65536, maximum: 1024 * 1024 * 1024 }),
+    default: '33554432',
+    description:
+      'Largest non-streamed upstream answer read into memory (Edge Function, Supabase, LiteLLM); a larger one fails the call with 502 `UPSTREAM_CONTRACT`. One streamed model event is capped at 1 MiB the same way.',
+  },
   healthProbeTimeoutMs: {
     env: 'HEALTH_PROBE_TIMEOUT_MS',
     schema: positiveInt(30000),
@@ -243,7 +257,21 @@ export const SETTINGS = {
     env: 'METRICS_TOKEN',
     schema: Type.String({ minLength: 16 }),
     secret: true,
-    description: 'When set, `/metrics` requires `Authorization: Bearer <METRICS_TOKEN>`.',
+    description:
+      'When set, `/metrics` requires `Authorization: Bearer <METRICS_TOKEN>`. In production metrics need this or `METRICS_PORT`, else start-up fails.',
+  },
+  metricsPort: {
+    env: 'METRICS_PORT',
+    schema: Type.Integer({ minimum: 0, maximum: 65535 }),
+    description:
+      'When set, `/metrics` is served only by a separate listener on this port and `METRICS_HOST`, and the main port answers 404 for it (the usual Prometheus set-up). Must differ from `PORT`.',
+  },
+  metricsHost: {
+    env: 'METRICS_HOST',
+    schema: Type.String({ minLength: 1 }),
+    default: '127.0.0.1',
+    description:
+      'Interface of the `METRICS_PORT` listener: loopback by default. On Railway use `::` (the private network is IPv6; only the public port is routed from outside).',
   },
   logLevel: {
     env: 'LOG_LEVEL',

@@ -1,4 +1,5 @@
 import type { UserContext } from '../domain/user/user-context';
+import { token } from './token';
 
 /**
  * Turns a bearer token into the caller's identity, or throws an AppError with
@@ -8,4 +9,4 @@ export interface AccessTokenVerifier {
   verify(token: string): Promise<UserContext>;
 }
 
-export const ACCESS_TOKEN_VERIFIER = Symbol('AccessTokenVerifier');
+export const ACCESS_TOKEN_VERIFIER = token<AccessTokenVerifier>('AccessTokenVerifier');

@@ -1,3 +1,4 @@
+import { token } from './token';
 /** Where an answer of the cache-aside layer came from. */
 export type CacheLayer = 'shared' | 'local';
 
@@ -19,7 +20,7 @@ export interface CacheObserver {
   outage(state: 'down' | 'up', durationMs?: number): void;
 }
 
-export const CACHE_OBSERVER = Symbol('CacheObserver');
+export const CACHE_OBSERVER = token<CacheObserver>('CacheObserver');
 
 export const NOOP_CACHE_OBSERVER: CacheObserver = {
   hit: () => undefined,

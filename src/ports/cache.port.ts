@@ -1,3 +1,4 @@
+import { token } from './token';
 /**
  * A key/value cache with per-entry TTL. Values are JSON-serialisable; a caller never gets back the
  * object it stored (values are copied through JSON), so a cached value cannot be mutated by accident.
@@ -16,10 +17,10 @@ export interface Cache {
 }
 
 /** The shared cache: Redis when configured, else the in-process LRU. */
-export const CACHE = Symbol('Cache');
+export const CACHE = token<Cache>('Cache');
 
 /**
  * The in-process LRU of this replica: the fallback while the shared cache is down. Never rejects.
  * Without Redis it is the same instance as `CACHE`.
  */
-export const LOCAL_CACHE = Symbol('LocalCache');
+export const LOCAL_CACHE = token<Cache>('LocalCache');

@@ -1,7 +1,8 @@
+import { token } from './token';
 export interface Clock {
   /** Milliseconds since the epoch. */
   nowMs(): number;
   now(): Date;
 }
 
-export const CLOCK = Symbol('Clock');
+export const CLOCK = token<Clock>('Clock');

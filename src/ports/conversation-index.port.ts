@@ -2,6 +2,7 @@ import type { MessageRole } from '../domain/conversation/conversation';
 import type { IndexedConversationRow, MatchedMessageRow } from '../domain/search/conversation-search';
 import type { TimeRange } from '../domain/time/date-range';
 import type { UserContext } from '../domain/user/user-context';
+import { token } from './token';
 
 /** A conversation row with the sizes the index knows (messages and branches of all branches). */
 export interface IndexedConversation extends IndexedConversationRow {
@@ -62,4 +63,4 @@ export interface ConversationIndex {
   deleteConversations(user: UserContext, ids: readonly string[]): Promise<string[]>;
 }
 
-export const CONVERSATION_INDEX = Symbol('ConversationIndex');
+export const CONVERSATION_INDEX = token<ConversationIndex>('ConversationIndex');

@@ -1,6 +1,7 @@
 import type { ChatMessage } from '../domain/chat/chat';
 import type { Branch, Conversation, ConversationFull, ConversationSummary, Message, Page } from '../domain/conversation/conversation';
 import type { UserContext } from '../domain/user/user-context';
+import { token } from './token';
 
 export interface CreateConversationInput {
   title?: string;
@@ -106,4 +107,4 @@ export interface ConversationStore {
   buildContext(user: UserContext, input: BuildContextInput): Promise<BuiltContext>;
 }
 
-export const CONVERSATION_STORE = Symbol('ConversationStore');
+export const CONVERSATION_STORE = token<ConversationStore>('ConversationStore');

@@ -1,3 +1,4 @@
+import { token } from './token';
 export type ProbeStatus = 'up' | 'down';
 
 export interface ProbeResult {
@@ -21,4 +22,4 @@ export interface DependencyProbe {
   check(): Promise<ProbeResult>;
 }
 
-export const DEPENDENCY_PROBES = Symbol('DependencyProbes');
+export const DEPENDENCY_PROBES = token<DependencyProbe>('DependencyProbes');

@@ -1,4 +1,5 @@
 import type { ChatMessage, TokenUsage } from '../domain/chat/chat';
+import { token } from './token';
 
 export interface CompletionRequest {
   model: string;
@@ -37,4 +38,4 @@ export interface LlmGateway {
   complete(request: CompletionRequest, signal: AbortSignal): Promise<Completion>;
 }
 
-export const LLM_GATEWAY = Symbol('LlmGateway');
+export const LLM_GATEWAY = token<LlmGateway>('LlmGateway');

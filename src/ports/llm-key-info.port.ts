@@ -1,3 +1,4 @@
+import { token } from './token';
 /** What the model proxy knows about one virtual key's spending (LiteLLM `/key/info`). */
 export interface LlmKeyUsage {
   /** USD spent with the key, as the proxy counted it; null when unknown. */
@@ -11,4 +12,4 @@ export interface LlmKeyInfoSource {
   fetchKeyUsage(apiKey: string): Promise<LlmKeyUsage | null>;
 }
 
-export const LLM_KEY_INFO = Symbol('LlmKeyInfoSource');
+export const LLM_KEY_INFO = token<LlmKeyInfoSource>('LlmKeyInfoSource');

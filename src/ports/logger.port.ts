@@ -1,3 +1,4 @@
+import { token } from './token';
 /**
  * The structured logger the inner layers may use. The shape is bunyan's, so the adapter is the
  * bunyan logger itself; fields are an object first, the message second.
@@ -11,6 +12,6 @@ export interface Logger {
   child(fields: object): Logger;
 }
 
-export const LOGGER = Symbol('Logger');
+export const LOGGER = token<Logger>('Logger');
 /** The audit log: security events only (auth failures, rate-limit hits, batch deletes, profile changes). */
-export const AUDIT_LOGGER = Symbol('AuditLogger');
+export const AUDIT_LOGGER = token<Logger>('AuditLogger');

@@ -1,5 +1,6 @@
 import type { TokenUsage } from '../domain/chat/chat';
 import type { CacheObserver } from './cache-observer.port';
+import { token } from './token';
 
 export type BreakerStateName = 'closed' | 'open' | 'half_open';
 export type CallOutcome = 'success' | 'client_error' | 'server_error' | 'timeout' | 'network_error' | 'circuit_open';
@@ -32,4 +33,4 @@ export interface Metrics extends UpstreamObserver, CacheObserver {
   render(): Promise<{ contentType: string; body: string }>;
 }
 
-export const METRICS = Symbol('Metrics');
+export const METRICS = token<Metrics>('Metrics');

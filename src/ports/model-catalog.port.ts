@@ -1,4 +1,5 @@
 import type { ModelInfo } from '../domain/models/model-info';
+import { token } from './token';
 
 /** The upstream's model metadata (LiteLLM `/model/info`, `/models`). Uncached: caching is the use case's job. */
 export interface ModelCatalogSource {
@@ -8,4 +9,4 @@ export interface ModelCatalogSource {
   fetchAllowedModelIds(apiKey: string): Promise<string[]>;
 }
 
-export const MODEL_CATALOG_SOURCE = Symbol('ModelCatalogSource');
+export const MODEL_CATALOG_SOURCE = token<ModelCatalogSource>('ModelCatalogSource');

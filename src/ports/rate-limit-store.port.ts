@@ -1,3 +1,4 @@
+import { token } from './token';
 /**
  * Where rate-limit counters live. `redisClient` is the service's one ioredis connection, handed
  * to koa-ratelimit's Redis driver as is; while `isShared()` is false the interface falls back to a
@@ -14,5 +15,5 @@ export interface StreamSlots {
   acquire(userId: string, max: number): Promise<(() => Promise<void>) | null>;
 }
 
-export const RATE_LIMIT_STORE = Symbol('RateLimitStore');
-export const STREAM_SLOTS = Symbol('StreamSlots');
+export const RATE_LIMIT_STORE = token<RateLimitStore>('RateLimitStore');
+export const STREAM_SLOTS = token<StreamSlots>('StreamSlots');

@@ -1,3 +1,4 @@
+import { token } from './token';
 /** One finished request as the service saw it, handed to the journal before any sanitising. */
 export interface FinishedRequest {
   requestId: string;
@@ -45,4 +46,4 @@ export interface RequestJournal {
   find(requestId: string): RecordedRequest | undefined;
 }
 
-export const REQUEST_JOURNAL = Symbol('RequestJournal');
+export const REQUEST_JOURNAL = token<RequestJournal>('RequestJournal');

@@ -1,3 +1,4 @@
+import { token } from './token';
 import type { TokenUsage } from '../domain/chat/chat';
 
 /** How a streamed turn stands: `running` until one terminal event ends its log. */
@@ -117,4 +118,4 @@ export interface ClaimedTurn {
   events: LoggedEvent[];
 }
 
-export const STREAM_LOG = Symbol('StreamLog');
+export const STREAM_LOG = token<StreamLog>('StreamLog');

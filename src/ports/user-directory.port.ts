@@ -1,5 +1,6 @@
 import type { ProfilePatch, UserProfile } from '../domain/user/user-profile';
 import type { UserContext } from '../domain/user/user-context';
+import { token } from './token';
 
 /**
  * Profiles, balances and LiteLLM keys (Supabase `user_profiles`, read with the user's own JWT).
@@ -19,4 +20,4 @@ export interface UserDirectory {
   updateProfile(user: UserContext, patch: ProfilePatch): Promise<UserProfile>;
 }
 
-export const USER_DIRECTORY = Symbol('UserDirectory');
+export const USER_DIRECTORY = token<UserDirectory>('UserDirectory');

@@ -21,7 +21,11 @@ const PRODUCTION: Record<string, string> = {
   LITELLM_URL: 'https://litellm.example.com',
   LITELLM_MASTER_KEY: 'sk-master-key-value',
   JWT_SECRET_KEY: 'a-production-secret-of-at-least-32-chars',
+  METRICS_TOKEN: 'a-metrics-token-for-prometheus',
 };
+
+/** A project secret, for configurations that point at a real upstream outside production. */
+const OWN_SECRET = { JWT_SECRET_KEY: PRODUCTION.JWT_SECRET_KEY as string };
 
 function configError(env: Record<string, string>): ConfigError {
   const err = thrownBy(() => loadConfig(env));
@@ -76,7 +80,7 @@ describe('loadConfig', () => {
 
   describe('production', () => {
     it('fails with one ConfigError naming every missing required variable', () => {
-      const err = configError({ NODE_ENV: 'production' });
+      const err = configError({ NODE_ENV: 'production', ENABLE_METRICS: 'false' });
       for (const name of REQUIRED_IN_PRODUCTION) expect(err.message).to.contain(name);
       expect(err.problems).to.have.length(REQUIRED_IN_PRODUCTION.length);
       expect(err.problems.join('\n')).to.match(/required in production/);
@@ -95,7 +99,7 @@ describe('loadConfig', () => {
     });
 
     it('reports missing and invalid settings together', () => {
-      const err = configError({ NODE_ENV: 'production', PORT: 'eighty' });
+      const err = configError({ NODE_ENV: 'production', PORT: 'eighty', ENABLE_METRICS: 'false' });
       expect(err.problems).to.have.length(REQUIRED_IN_PRODUCTION.length + 1);
       expect(err.message).to.contain('PORT');
     });
@@ -213,7 +217,7 @@ describe('loadConfig', () => {
     });
 
     it('derives the issuer and the JWKS URL from SUPABASE_URL', () => {
-      const config = loadConfig({ SUPABASE_URL: 'https://abcdefgh.supabase.co', SUPABASE_ANON_KEY: 'anon-key' });
+      const config = loadConfig({ SUPABASE_URL: 'https://abcdefgh.supabase.co', SUPABASE_ANON_KEY: 'anon-key', ...OWN_SECRET });
       expect(config.expectedIssuer).to.equal('https://abcdefgh.supabase.co/auth/v1');
       expect(config.effectiveJwksUrl).to.equal('https://abcdefgh.supabase.co/auth/v1/.well-known/jwks.json');
     });
@@ -224,6 +228,7 @@ describe('loadConfig', () => {
         SUPABASE_ANON_KEY: 'anon-key',
         EDGE_FUNCTION_URL: 'https://abcdefgh.supabase.co/functions/v1/conversation-manager/',
         LITELLM_URL: 'http://litellm:4000/',
+        ...OWN_SECRET,
       });
       expect(config.supabaseUrl).to.equal('https://abcdefgh.supabase.co');
       expect(config.edgeFunctionUrl).to.equal('https://abcdefgh.supabase.co/functions/v1/conversation-manager');
@@ -238,6 +243,7 @@ describe('loadConfig', () => {
         SUPABASE_ANON_KEY: 'anon-key',
         JWT_ISSUER: 'https://auth.example.com',
         JWKS_URL: 'https://auth.example.com/keys',
+        ...OWN_SECRET,
       });
       expect(config.expectedIssuer).to.equal('https://auth.example.com');
       expect(config.effectiveJwksUrl).to.equal('https://auth.example.com/keys');
@@ -267,5 +273,99 @@ describe('loadConfig', () => {
       expect(secrets).not.to.include(PRODUCTION.SUPABASE_URL);
       expect(secretValues(loadConfig({}))).to.deep.equal([DEV_JWT_SECRET]);
     });
+  });
+});
+
+describe('loadConfig: unsafe combinations stop start-up', () => {
+  describe('metrics in production', () => {
+    it('refuses metrics that nothing protects, saying what to set', () => {
+      const { METRICS_TOKEN: _omitted, ...unprotected } = PRODUCTION;
+      const problem = onlyProblem(unprotected, 'METRICS_TOKEN');
+      expect(problem).to.contain('/metrics would be public');
+      expect(problem).to.contain('METRICS_PORT');
+      expect(problem).to.contain('ENABLE_METRICS=false');
+    });
+
+    it('starts with METRICS_TOKEN, with METRICS_PORT (listening on loopback by default), or with metrics off', () => {
+      const { METRICS_TOKEN: _omitted, ...unprotected } = PRODUCTION;
+      expect(loadConfig(PRODUCTION).metricsToken).to.equal(PRODUCTION.METRICS_TOKEN);
+      const port = loadConfig({ ...unprotected, METRICS_PORT: '9091' });
+      expect(port).to.include({ metricsPort: 9091, metricsHost: '127.0.0.1', metricsToken: undefined });
+      expect(loadConfig({ ...unprotected, METRICS_PORT: '9091', METRICS_HOST: '::' }).metricsHost).to.equal('::');
+      expect(loadConfig({ ...unprotected, ENABLE_METRICS: 'false' }).enableMetrics).to.equal(false);
+    });
+
+    it('leaves development metrics open (no scraper to set up on a laptop)', () => {
+      expect(loadConfig({}).enableMetrics).to.equal(true);
+    });
+
+    it('refuses METRICS_PORT equal to PORT', () => {
+      onlyProblem({ PORT: '8000', METRICS_PORT: '8000' }, 'METRICS_PORT');
+    });
+  });
+
+  describe('the development JWT secret', () => {
+    const upstreams: [string, Record<string, string>][] = [
+      ['SUPABASE_URL', { SUPABASE_URL: 'https://abcdefgh.supabase.co', SUPABASE_ANON_KEY: 'anon-key' }],
+      [
+        'EDGE_FUNCTION_URL',
+        { EDGE_FUNCTION_URL: 'https://abcdefgh.supabase.co/functions/v1/conversation-manager', SUPABASE_ANON_KEY: 'anon-key' },
+      ],
+      ['LITELLM_URL', { LITELLM_URL: 'https://litellm.example.com' }],
+      ['JWKS_URL', { JWKS_URL: 'https://auth.example.com/keys' }],
+    ];
+    for (const [name, env] of upstreams) {
+      for (const nodeEnv of [undefined, 'development', 'test']) {
+        it(`is refused with ${name} set and NODE_ENV ${nodeEnv ?? 'unset'}: start-up fails naming JWT_SECRET_KEY and ${name}`, () => {
+          const problem = onlyProblem({ ...env, ...(nodeEnv ? { NODE_ENV: nodeEnv } : {}) }, 'JWT_SECRET_KEY');
+          expect(problem).to.contain(name);
+          expect(problem).to.contain('development secret is public');
+        });
+      }
+    }
+
+    it('is used while every upstream is embedded (Redis is only a cache of them)', () => {
+      expect(loadConfig({ NODE_ENV: 'test', REDIS_URL: 'redis://127.0.0.1:6379' })).to.include({
+        jwtSecret: DEV_JWT_SECRET,
+        usesDevJwtSecret: true,
+      });
+    });
+
+    it('is not needed with a real upstream when only JWKS-signed tokens are allowed, and then no secret is in force', () => {
+      const config = loadConfig({ ...upstreams[0]![1], JWT_ALLOWED_ALGORITHMS: 'ES256,RS256' });
+      expect(config).to.include({ jwtSecret: undefined, usesDevJwtSecret: false });
+    });
+
+    it('gives way to JWT_SECRET_KEY with a real upstream', () => {
+      expect(loadConfig({ ...upstreams[2]![1], ...OWN_SECRET })).to.include({
+        jwtSecret: OWN_SECRET.JWT_SECRET_KEY,
+        usesDevJwtSecret: false,
+      });
+    });
+
+    it('is refused as JWT_SECRET_KEY in production', () => {
+      expect(onlyProblem({ ...PRODUCTION, JWT_SECRET_KEY: DEV_JWT_SECRET }, 'JWT_SECRET_KEY')).to.contain('public development secret');
+    });
+  });
+
+  describe('JWT_ALGORITHM', () => {
+    it('outside JWT_ALLOWED_ALGORITHMS fails start-up', () => {
+      const problem = onlyProblem({ JWT_ALGORITHM: 'HS384' }, 'JWT_ALGORITHM');
+      expect(problem).to.contain('JWT_ALLOWED_ALGORITHMS (HS256,ES256,RS256)');
+      onlyProblem({ JWT_ALGORITHM: 'HS512', JWT_ALLOWED_ALGORITHMS: 'ES256' }, 'JWT_ALGORITHM');
+      onlyProblem({ JWT_ALLOWED_ALGORITHMS: 'HS512,ES256' }, 'JWT_ALGORITHM');
+    });
+
+    it('may keep its default when only JWKS algorithms are allowed (no HMAC token is signed or accepted)', () => {
+      expect(loadConfig({ JWT_ALLOWED_ALGORITHMS: 'ES256,RS256' }).jwtAllowedAlgorithms).to.deep.equal(['ES256', 'RS256']);
+    });
+
+    it('inside the list starts', () => {
+      expect(loadConfig({ JWT_ALGORITHM: 'HS512', JWT_ALLOWED_ALGORITHMS: 'HS512' }).jwtAlgorithm).to.equal('HS512');
+    });
+  });
+
+  it('refuses JWKS_MAX_STALE_SECONDS below JWKS_CACHE_SECONDS', () => {
+    onlyProblem({ JWKS_CACHE_SECONDS: '600', JWKS_MAX_STALE_SECONDS: '60' }, 'JWKS_MAX_STALE_SECONDS');
   });
 });

@@ -1,43 +1,8 @@
 import { expect } from 'chai';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import path from 'node:path';
 import { SERVICE_LIFECYCLE, type ServiceLifecycle } from '../../src/application/service-lifecycle';
 import { startApp } from '../support/http';
+import { startService } from '../support/service-process';
 import { bearer, devToken, USER_A } from '../support/tokens';
-
-const MAIN = path.resolve(__dirname, '../../src/main.js');
-
-interface Child {
-  proc: ChildProcessWithoutNullStreams;
-  url: string;
-  exit: Promise<number | null>;
-  logs: string[];
-}
-
-/** The real service in a child process, on an ephemeral port read from its `started` log line. */
-async function startService(env: Record<string, string>): Promise<Child> {
-  const proc = spawn(process.execPath, [MAIN], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-  });
-  const logs: string[] = [];
-  const exit = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    proc.stdout.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        logs.push(line);
-        const record = JSON.parse(line) as { msg?: string; port?: number };
-        if (record.msg === 'started') resolve(`http://127.0.0.1:${record.port}`);
-      }
-    });
-    proc.once('exit', (code) => reject(new Error(`service exited early with ${code}`)));
-  });
-  return { proc, url, exit, logs };
-}
 
 /** Reads SSE `data:` payloads until the stream ends; calls `onData` for each. */
 async function readEvents(res: Response, onData: (data: string, index: number) => void): Promise<string[]> {

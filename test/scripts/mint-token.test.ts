@@ -59,12 +59,18 @@ describe('mintDevToken (npm run token)', () => {
     const other = loadConfig({ JWT_SECRET_KEY: OWN_SECRET });
     const err = await rejectionOf(verifierOf(other).verify(token));
     expect((err as AppError).code).to.equal('AUTH_INVALID');
-    const withIssuer = loadConfig({ SUPABASE_URL: 'https://abcdefgh.supabase.co', SUPABASE_ANON_KEY: 'anon-key' });
+    const withIssuer = loadConfig({
+      SUPABASE_URL: 'https://abcdefgh.supabase.co',
+      SUPABASE_ANON_KEY: 'anon-key',
+      JWT_SECRET_KEY: DEV_JWT_SECRET,
+    });
     expect(((await rejectionOf(verifierOf(withIssuer).verify(token))) as AppError).code).to.equal('AUTH_INVALID');
   });
 
   it('refuses what the verifier of the same config would reject, and production', () => {
-    expect(thrownBy(() => mintDevToken(loadConfig({ JWT_ALGORITHM: 'HS384' }), USER_A)).message).to.contain('JWT_ALLOWED_ALGORITHMS');
+    // loadConfig refuses this combination itself; the script checks again for a config built otherwise.
+    const hs384 = { ...loadConfig({ JWT_ALGORITHM: 'HS384', JWT_ALLOWED_ALGORITHMS: 'HS384' }), jwtAllowedAlgorithms: ['HS256' as const] };
+    expect(thrownBy(() => mintDevToken(hs384, USER_A)).message).to.contain('JWT_ALLOWED_ALGORITHMS');
     expect(thrownBy(() => mintDevToken(loadConfig({}), 'not-a-uuid')).message).to.contain('UUID');
     expect(thrownBy(() => mintDevToken(loadConfig({}), USER_A, { expiresInSeconds: Number('soon') })).message).to.contain('seconds');
     const production = loadConfig({
@@ -75,6 +81,7 @@ describe('mintDevToken (npm run token)', () => {
       LITELLM_URL: 'https://litellm.example.com',
       LITELLM_MASTER_KEY: 'master',
       JWT_SECRET_KEY: OWN_SECRET,
+      METRICS_TOKEN: 'a-metrics-token-for-prometheus',
     });
     expect(thrownBy(() => mintDevToken(production, USER_A)).message).to.contain('production');
   });

@@ -43,6 +43,8 @@ export interface EdgeFunctionConversationStoreOptions {
   retries?: number;
   failureThreshold?: number;
   openMs?: number;
+  /** Largest answer read (UPSTREAM_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
 }
 
 // Responses are checked, never rewritten: no coercion, no defaults, unknown fields left alone.
@@ -104,6 +106,7 @@ export class EdgeFunctionConversationStore implements ConversationStore {
         failureThreshold: options.failureThreshold,
         openMs: options.openMs,
         observer,
+        maxResponseBytes: options.maxResponseBytes,
       },
       clock,
       logger,

@@ -32,6 +32,8 @@ export interface UpstreamClientOptions {
   failureThreshold?: number;
   openMs?: number;
   observer?: UpstreamObserver;
+  /** Largest answer read into memory (UPSTREAM_MAX_RESPONSE_BYTES); streamed bodies set their own bound. */
+  maxResponseBytes?: number;
 }
 
 export interface UpstreamRequest extends AxiosRequestConfig {
@@ -57,6 +59,14 @@ const NETWORK_DOWN = new Set([
   'ENETUNREACH',
   'ERR_SOCKET_CLOSED',
 ]);
+
+/** Bound of a buffered answer when the owner gives none: far above any legitimate answer, far below the heap. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+/** axios gave up reading an answer longer than maxContentLength. */
+function isOversized(err: AxiosError): boolean {
+  return err.code === 'ERR_BAD_RESPONSE' && err.message.startsWith('maxContentLength size of');
+}
 
 function isTimeout(err: AxiosError): boolean {
   return err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' || err.code === 'ERR_CANCELED_TIMEOUT' || /timeout/i.test(err.message);
@@ -99,6 +109,8 @@ export class UpstreamClient {
       // 5xx and 429 are errors so axios-retry sees them; the final one is returned as a response.
       validateStatus: (status) => status < 500 && status !== 429,
       maxRedirects: 0,
+      // An upstream that never stops sending must not fill the heap.
+      maxContentLength: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       transitional: { clarifyTimeoutError: true },
     });
     this.breaker = new CircuitBreaker(
@@ -118,7 +130,7 @@ export class UpstreamClient {
       shouldResetTimeout: true,
       retryCondition: (err) => {
         const state = (err.config as { upstream?: RetryState } | undefined)?.upstream;
-        if (!state?.idempotent || axios.isCancel(err)) return false;
+        if (!state?.idempotent || axios.isCancel(err) || isOversized(err)) return false;
         if (retryAfter(err) > maxRetryDelayMs) return false;
         const status = err.response?.status;
         return isNetworkError(err) || isTimeout(err) || status === 429 || (status !== undefined && status >= 500);
@@ -188,6 +200,18 @@ export class UpstreamClient {
       this.breaker.neutral();
       this.logger.info({ upstream: this.name, operation, duration_ms: durationMs, request_id: requestId }, 'upstream call cancelled');
       return new AppError('UPSTREAM_UNAVAILABLE', 'The request was cancelled', { details: { upstream: this.name, cancelled: true } });
+    }
+    if (isOversized(err as AxiosError)) {
+      // It answered, so it is up; what it sent breaks the contract.
+      this.breaker.neutral();
+      this.observer.call(this.name, operation, 'server_error', durationMs);
+      this.logger.warn(
+        { upstream: this.name, operation, error: 'response_too_large', duration_ms: durationMs, request_id: requestId },
+        'upstream answer too large',
+      );
+      return new AppError('UPSTREAM_CONTRACT', `${this.name} sent an answer larger than the gateway reads`, {
+        details: { upstream: this.name, reason: 'response_too_large' },
+      });
     }
     this.breaker.failure();
     const timeout = isTimeout(err as AxiosError);

@@ -7,7 +7,7 @@ import type { Logger } from '../../ports/logger.port';
 import { UpstreamClient } from '../http/upstream-client';
 import type { UpstreamObserver } from '../http/upstream-observer';
 import { parseCost, streamErrorObject, translateLiteLlmStatus } from './litellm-errors';
-import { SseParser } from './sse-parser';
+import { SseEventTooLargeError, SseParser, type SseEvent } from './sse-parser';
 
 export interface LiteLlmGatewayOptions {
   baseUrl: string;
@@ -24,6 +24,10 @@ export interface LiteLlmGatewayOptions {
   failureThreshold?: number;
   openMs?: number;
   observer?: UpstreamObserver;
+  /** Largest non-streamed answer read (UPSTREAM_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
+  /** Longest single event of a stream; a longer one ends the turn with UPSTREAM_CONTRACT. Default 1 MiB. */
+  maxEventChars?: number;
 }
 
 type Deadline = 'first_token' | 'idle' | 'total';
@@ -32,6 +36,8 @@ type Deadline = 'first_token' | 'idle' | 'total';
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** After `[DONE]` only the end of the body is awaited, so the socket goes back to the pool; not for long. */
 const DRAIN_AFTER_DONE_MS = 1_000;
+/** A chat chunk is a few hundred bytes; an event this long is an upstream that never ends one. */
+export const MAX_STREAM_EVENT_CHARS = 1024 * 1024;
 
 interface ChunkChoice {
   delta?: { content?: unknown } | null;
@@ -63,6 +69,18 @@ function cancelled(): AppError {
 
 function contractError(message: string): AppError {
   return new AppError('UPSTREAM_CONTRACT', message, { details: { upstream: 'litellm' } });
+}
+
+/** The events completed by the next read of the body; an oversized event is the upstream breaking the contract. */
+function parseNext(parser: SseParser, next: IteratorResult<Buffer>): SseEvent[] {
+  try {
+    return next.done ? parser.end() : parser.push(next.value);
+  } catch (err) {
+    if (err instanceof SseEventTooLargeError) {
+      throw contractError(`The model stream sent an event longer than ${err.limitChars} characters`);
+    }
+    throw err;
+  }
 }
 
 /**
@@ -204,6 +222,7 @@ export class LiteLlmGateway implements LlmGateway {
           failureThreshold: options.failureThreshold,
           openMs: options.openMs,
           observer: options.observer,
+          maxResponseBytes: options.maxResponseBytes,
         },
         clock,
         logger,
@@ -229,6 +248,8 @@ export class LiteLlmGateway implements LlmGateway {
         responseType: 'stream',
         // Our own deadlines replace axios' timeout, which cannot tell headers from a slow model.
         timeout: 0,
+        // A long answer is fine: the parser bounds each event instead of the whole body.
+        maxContentLength: -1,
         signal: watch.controller.signal,
         requestId: request.requestId,
       });
@@ -241,14 +262,14 @@ export class LiteLlmGateway implements LlmGateway {
         throw translateLiteLlmStatus(res.status, text, this.context(request, res.headers as Record<string, unknown>));
       }
       const cost = parseCost(res.headers['x-litellm-response-cost']);
-      const parser = new SseParser();
+      const parser = new SseParser({ maxEventChars: this.options.maxEventChars ?? MAX_STREAM_EVENT_CHARS });
       const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
       let done = false;
       for (;;) {
         watch.beforeRead();
         const next = await chunks.next();
         watch.afterRead();
-        const events = next.done ? parser.end() : parser.push(next.value);
+        const events = parseNext(parser, next);
         for (const ev of events) {
           if (done) break;
           if (ev.data === '[DONE]') {

@@ -16,6 +16,23 @@ const COLON = 58;
 const LOWER_D = 100;
 const BOM = 0xfeff;
 
+/** An upstream that never ends a line or an event would grow the parser's buffers without limit. */
+export class SseEventTooLargeError extends Error {
+  constructor(readonly limitChars: number) {
+    super(`A server-sent event exceeded ${limitChars} characters`);
+    this.name = 'SseEventTooLargeError';
+  }
+}
+
+export interface SseParserOptions {
+  /**
+   * Longest event (its `data:` lines together) and longest unfinished line kept, in UTF-16 code
+   * units (at most as many as UTF-8 bytes). Beyond it `push` throws SseEventTooLargeError. Default:
+   * unlimited, for trusted input.
+   */
+  maxEventChars?: number;
+}
+
 /**
  * An incremental Server-Sent-Events parser (the WHATWG event-stream grammar): bytes or text in, events
  * out, whatever the chunk boundaries — inside a line, between the CR and LF of a CRLF, inside a
@@ -43,6 +60,11 @@ export class SseParser {
   private lastEventId: string | undefined;
   /** The last valid `retry:` value, in milliseconds. */
   retryMs: number | undefined;
+  private readonly maxEventChars: number;
+
+  constructor(options: SseParserOptions = {}) {
+    this.maxEventChars = options.maxEventChars ?? Infinity;
+  }
 
   /** Parses one chunk and returns the events it completed (often none or one). */
   push(chunk: Uint8Array | string): SseEvent[] {
@@ -103,7 +125,22 @@ export class SseParser {
         } else start = text.charCodeAt(end + 1) === LF ? end + 2 : end + 1;
       } else start = end + 1;
     }
-    if (start < len) this.partial = this.partial.length > 0 ? this.partial + text.slice(start) : text.slice(start);
+    if (start < len) {
+      this.partial = this.partial.length > 0 ? this.partial + text.slice(start) : text.slice(start);
+      if (this.partial.length > this.maxEventChars) this.overflow();
+    }
+  }
+
+  /** Drops what is buffered (the parser is unusable after it) and reports the overflow. */
+  private overflow(): never {
+    this.partial = '';
+    this.data = undefined;
+    throw new SseEventTooLargeError(this.maxEventChars);
+  }
+
+  private appendData(value: string): void {
+    this.data = this.data === undefined ? value : `${this.data}\n${value}`;
+    if (this.data.length > this.maxEventChars) this.overflow();
   }
 
   /** The line `text[start, end)`, read in place: most lines are `data:` and need one slice. */
@@ -116,8 +153,7 @@ export class SseParser {
     if (first === COLON) return;
     if (first === LOWER_D && text.startsWith('data:', start)) {
       const from = start + 5 < end && text.charCodeAt(start + 5) === SPACE ? start + 6 : start + 5;
-      const value = text.slice(from, end);
-      this.data = this.data === undefined ? value : `${this.data}\n${value}`;
+      this.appendData(text.slice(from, end));
       return;
     }
     const line = text.slice(start, end);
@@ -133,7 +169,7 @@ export class SseParser {
     }
     switch (field) {
       case 'data':
-        this.data = this.data === undefined ? value : `${this.data}\n${value}`;
+        this.appendData(value);
         break;
       case 'event':
         this.eventType = value;

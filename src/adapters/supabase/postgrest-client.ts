@@ -15,6 +15,8 @@ export interface PostgrestClientOptions {
   timeoutMs: number;
   retries?: number;
   observer?: UpstreamObserver;
+  /** Largest answer read (UPSTREAM_MAX_RESPONSE_BYTES). */
+  maxResponseBytes?: number;
 }
 
 export interface PostgrestRequest {
@@ -115,6 +117,7 @@ export class PostgrestClient {
         timeoutMs: options.timeoutMs,
         retries: options.retries,
         observer: options.observer,
+        maxResponseBytes: options.maxResponseBytes,
       },
       clock,
       logger,

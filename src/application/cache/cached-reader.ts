@@ -4,6 +4,7 @@ import { CACHE, LOCAL_CACHE, type Cache } from '../../ports/cache.port';
 import { CACHE_OBSERVER, type CacheObserver, type CacheOperation } from '../../ports/cache-observer.port';
 import { CLOCK, type Clock } from '../../ports/clock.port';
 import { LOGGER, type Logger } from '../../ports/logger.port';
+import { token } from '../../ports/token';
 
 export interface CacheKindOptions {
   ttlSeconds: number;
@@ -23,7 +24,7 @@ export interface CachedReaderOptions {
   retryDownMs: number;
 }
 
-export const CACHED_READER_OPTIONS = Symbol('CachedReaderOptions');
+export const CACHED_READER_OPTIONS = token<CachedReaderOptions>('CachedReaderOptions');
 
 /** Invalidations that could not reach the shared cache during an outage, replayed on recovery. */
 const MAX_PENDING_INVALIDATIONS = 10_000;

@@ -1,4 +1,5 @@
 import type { TokenUsage } from '../../domain/chat/chat';
+import { token } from '../../ports/token';
 
 /** Where a turn lives: known before the first token, so it can go out in response headers. */
 export interface TurnPlacement {
@@ -54,4 +55,4 @@ export interface TurnListener {
   onTurnFinished(userId: string, outcome: TurnOutcome): void | Promise<void>;
 }
 
-export const TURN_LISTENERS = Symbol('TurnListeners');
+export const TURN_LISTENERS = token<readonly TurnListener[]>('TurnListeners');

@@ -1,3 +1,4 @@
+import { token } from '../../ports/token';
 /** Bounds of search, batch and activity calls, taken from the configuration by the composition root. */
 export interface ConversationIndexPolicy {
   /** Title matches and message matches a search looks at, each (the newest ones). */
@@ -8,7 +9,7 @@ export interface ConversationIndexPolicy {
   activityMaxRows: number;
 }
 
-export const CONVERSATION_INDEX_POLICY = Symbol('ConversationIndexPolicy');
+export const CONVERSATION_INDEX_POLICY = token<ConversationIndexPolicy>('ConversationIndexPolicy');
 
 /** Conversations one batch call may name. */
 export const BATCH_MAX_IDS = 100;

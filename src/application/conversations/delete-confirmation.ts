@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { token } from '../../ports/token';
 
 export interface DeleteConfirmationOptions {
   /** HMAC key; the same on every replica, never logged or returned. */
@@ -7,7 +8,7 @@ export interface DeleteConfirmationOptions {
   ttlSeconds: number;
 }
 
-export const DELETE_CONFIRMATION_OPTIONS = Symbol('DeleteConfirmationOptions');
+export const DELETE_CONFIRMATION_OPTIONS = token<DeleteConfirmationOptions>('DeleteConfirmationOptions');
 
 export type TokenCheck = { ok: true } | { ok: false; reason: 'malformed' | 'expired' | 'mismatch' };
 

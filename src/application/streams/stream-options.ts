@@ -1,3 +1,4 @@
+import { token } from '../../ports/token';
 /** What happens to a streamed turn when its client goes away. */
 export type DisconnectPolicy = 'continue' | 'abort';
 
@@ -12,7 +13,7 @@ export interface StreamOptions {
   disconnectPolicy: DisconnectPolicy | undefined;
 }
 
-export const STREAM_OPTIONS = Symbol('StreamOptions');
+export const STREAM_OPTIONS = token<StreamOptions>('StreamOptions');
 
 /** Heartbeats a producer may miss before its turn is claimed. */
 export const MISSED_BEATS = 3;

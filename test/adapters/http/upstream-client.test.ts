@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import sinon from 'sinon';
-import { UpstreamClient, type UpstreamClientOptions } from '../../../src/adapters/http/upstream-client';
+import { DEFAULT_MAX_RESPONSE_BYTES, UpstreamClient, type UpstreamClientOptions } from '../../../src/adapters/http/upstream-client';
 import type { UpstreamObserver } from '../../../src/adapters/http/upstream-observer';
 import { AppError } from '../../../src/domain/errors/app-error';
 import { connectionReset, ManualClock, RecordingLogger, rejectionOf } from './upstream-test-kit';
@@ -159,5 +159,29 @@ describe('UpstreamClient', () => {
     expect(err.code).to.equal('UPSTREAM_UNAVAILABLE');
     expect(err.details).to.include({ cancelled: true });
     expect(c.breaker.state).to.equal('closed');
+  });
+
+  it('stops reading an answer larger than maxResponseBytes: UPSTREAM_CONTRACT, not retried, not a breaker failure', async () => {
+    const huge = 'x'.repeat(300 * 1024);
+    const scope = nock(ORIGIN).get('/thing').reply(200, huge);
+    const spare = nock(ORIGIN).get('/thing').reply(200, 'small');
+    const c = client({ maxResponseBytes: 64 * 1024, failureThreshold: 1, retries: 2 });
+    const err = (await rejectionOf(c.request({ operation: 'getThing', idempotent: true, method: 'GET', url: '/thing' }))) as AppError;
+    expect(err.code).to.equal('UPSTREAM_CONTRACT');
+    expect(err.details).to.include({ upstream: 'test_upstream', reason: 'response_too_large' });
+    expect(scope.isDone()).to.equal(true);
+    expect(spare.isDone()).to.equal(false);
+    expect(c.breaker.state).to.equal('closed');
+    expect(observer.call.lastCall.args.slice(0, 3)).to.deep.equal(['test_upstream', 'getThing', 'server_error']);
+  });
+
+  it('bounds buffered answers by default', async () => {
+    nock(ORIGIN)
+      .get('/thing')
+      .reply(200, Buffer.alloc(DEFAULT_MAX_RESPONSE_BYTES + 1, 0x61));
+    const err = (await rejectionOf(
+      client({ retries: 0 }).request({ operation: 'getThing', idempotent: true, method: 'GET', url: '/thing' }),
+    )) as AppError;
+    expect(err.code).to.equal('UPSTREAM_CONTRACT');
   });
 });

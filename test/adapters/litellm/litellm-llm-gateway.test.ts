@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
-import { LiteLlmGateway, type LiteLlmGatewayOptions } from '../../../src/adapters/litellm/litellm-llm-gateway';
+import { LiteLlmGateway, MAX_STREAM_EVENT_CHARS, type LiteLlmGatewayOptions } from '../../../src/adapters/litellm/litellm-llm-gateway';
 import { SystemClock } from '../../../src/adapters/system/system-clock';
 import { AppError } from '../../../src/domain/errors/app-error';
 import type { CompletionRequest, StreamEvent } from '../../../src/ports/llm-gateway.port';
@@ -252,6 +252,27 @@ describe('LiteLlmGateway', () => {
       fake.reply({ kind: 'stream', steps: [{ raw: 'data: {not json\n\n' }, { done: true }] });
       const { error } = await failure(gateway().stream(request(), new AbortController().signal));
       expect(error.code).to.equal('UPSTREAM_CONTRACT');
+    });
+
+    it('ends the turn with UPSTREAM_CONTRACT when one event passes 1 MiB (a line that never ends), and closes the upstream request', async () => {
+      const endless = Buffer.from(`data: {"choices":[{"delta":{"content":"${'a'.repeat(64 * 1024)}`);
+      fake.reply({
+        kind: 'stream',
+        steps: [{ chunk: chunk({ content: 'first' }) }, ...Array.from({ length: 20 }, () => ({ raw: endless })), { hang: true }],
+      });
+      const { events, error } = await failure(gateway().stream(request(), new AbortController().signal));
+      expect(deltas(events)).to.equal('first');
+      expect(error.code).to.equal('UPSTREAM_CONTRACT');
+      expect(error.message).to.contain(String(MAX_STREAM_EVENT_CHARS));
+      await fake.lastRequest.closed;
+      expect(fake.lastRequest.clientClosedEarly).to.equal(true);
+    });
+
+    it('streams a long answer of normal events: the cap is per event, not per body', async () => {
+      const token = 'b'.repeat(1000);
+      fake.reply(streamReply(Array.from({ length: 1500 }, () => token)));
+      const events = await collect(gateway().stream(request(), new AbortController().signal));
+      expect(deltas(events)).to.have.length(1500 * 1000);
     });
 
     it('returns the socket to the keep-alive pool after [DONE]', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SseParser, type SseEvent } from '../../../src/adapters/litellm/sse-parser';
+import { SseEventTooLargeError, SseParser, type SseEvent } from '../../../src/adapters/litellm/sse-parser';
 
 function parseAll(chunks: (Uint8Array | string)[]): SseEvent[] {
   const parser = new SseParser();
@@ -162,5 +162,45 @@ describe('SseParser', () => {
     expect(got).to.have.length(n);
     expect(got[0]).to.equal('0');
     expect(got[n - 1]).to.equal(String(n - 1));
+  });
+
+  describe('with maxEventChars (input from an upstream)', () => {
+    const overflowOf = (parser: SseParser, chunks: string[]): unknown => {
+      try {
+        for (const c of chunks) parser.push(c);
+      } catch (err) {
+        return err;
+      }
+      return undefined;
+    };
+
+    it('refuses a line that never ends once it is longer than the limit, whatever the chunking', () => {
+      const parser = new SseParser({ maxEventChars: 1000 });
+      const err = overflowOf(parser, ['data: ', ...Array.from({ length: 20 }, () => 'x'.repeat(100))]);
+      expect(err).to.be.instanceOf(SseEventTooLargeError);
+      expect((err as SseEventTooLargeError).limitChars).to.equal(1000);
+    });
+
+    it('refuses an event whose data lines together pass the limit, though each line is short', () => {
+      const parser = new SseParser({ maxEventChars: 1000 });
+      expect(
+        overflowOf(
+          parser,
+          Array.from({ length: 30 }, () => `data: ${'y'.repeat(50)}\n`),
+        ),
+      ).to.be.instanceOf(SseEventTooLargeError);
+    });
+
+    it('refuses one whole oversized line in a single chunk', () => {
+      expect(overflowOf(new SseParser({ maxEventChars: 1000 }), [`data: ${'z'.repeat(1001)}\n\n`])).to.be.instanceOf(SseEventTooLargeError);
+    });
+
+    it('passes events up to the limit, and any number of them', () => {
+      const parser = new SseParser({ maxEventChars: 1000 });
+      const events: SseEvent[] = [];
+      for (let i = 0; i < 50; i += 1) events.push(...parser.push(`data: ${'w'.repeat(1000)}\n\n`));
+      expect(events).to.have.length(50);
+      expect(events[49]!.data).to.have.length(1000);
+    });
   });
 });

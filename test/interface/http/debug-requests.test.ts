@@ -19,6 +19,7 @@ const PRODUCTION = {
   LITELLM_URL: 'https://litellm.example.com',
   LITELLM_MASTER_KEY: 'master-key-of-litellm',
   JWT_SECRET_KEY: 'a-project-secret-of-at-least-32-characters',
+  METRICS_TOKEN: 'a-metrics-token-for-prometheus',
 };
 
 async function recorded(app: RunningApp, requestId: string): Promise<RecordedRequest> {

@@ -1,14 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
-import { CONFIG, type Config } from '../../../config/config';
-import { AppError } from '../../../domain/errors/app-error';
-import { METRICS, type Metrics } from '../../../ports/metrics.port';
+import { serveMetrics } from '../metrics/metrics-access';
 import { HANDLED, type RouteSpec } from '../routing/route-spec';
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
 
 export function metricsRoutes(): RouteSpec[] {
   return [
@@ -22,7 +13,9 @@ export function metricsRoutes(): RouteSpec[] {
       description:
         'Prometheus text format: requests by method, route template and status; durations; chat streams (active, started, ended by outcome, time to first token, duration, deltas); ' +
         'upstream calls, retries and circuit state; cache results; rate-limit rejections; errors by code; tokens and cost by model. No label carries a user id. ' +
-        'Served when `ENABLE_METRICS` is true; with `METRICS_TOKEN` set it requires `Authorization: Bearer <METRICS_TOKEN>`.',
+        'Served when `ENABLE_METRICS` is true; with `METRICS_TOKEN` set it requires `Authorization: Bearer <METRICS_TOKEN>`. ' +
+        'With `METRICS_PORT` set it is served only by that separate listener (on `METRICS_HOST`) and this port answers 404. ' +
+        'Production refuses to start with metrics on unless one of the two protects them.',
       responses: {
         200: {
           description: 'The metrics.',
@@ -32,18 +25,7 @@ export function metricsRoutes(): RouteSpec[] {
       },
       errors: ['AUTH_REQUIRED', 'AUTH_INVALID', 'NOT_FOUND'],
       async handler({ container, koa }) {
-        const config = container.resolve<Config>(CONFIG);
-        if (!config.enableMetrics) throw new AppError('NOT_FOUND', 'Metrics are disabled');
-        if (config.metricsToken) {
-          const header = koa.get('Authorization');
-          if (!header) throw new AppError('AUTH_REQUIRED', 'Metrics require the metrics token');
-          if (!sameSecret(header.replace(/^Bearer\s+/i, ''), config.metricsToken))
-            throw new AppError('AUTH_INVALID', 'Wrong metrics token');
-        }
-        const { contentType, body } = await container.resolve<Metrics>(METRICS).render();
-        koa.type = contentType;
-        koa.set('Cache-Control', 'no-store');
-        koa.body = body;
+        await serveMetrics(koa, container, 'main');
         return HANDLED;
       },
     },
