@@ -44,16 +44,15 @@ export class LogWriter {
     if (this.pending.length === 0 || this.broken) return;
     const batch = this.pending;
     this.pending = [];
-    this.chain = this.chain.then(() =>
-      this.broken
-        ? undefined
-        : this.log.append(this.streamId, batch).catch((err: unknown) => {
-            this.broken = true;
-            this.logger.warn(
-              { stream_id: this.streamId, err: { message: (err as Error).message } },
-              'stream log unavailable: this turn streams on but cannot be resumed',
-            );
-          }),
-    );
+    // Issued at once (one connection keeps commands in order); only the failure is awaited in turn.
+    const appended = this.log.append(this.streamId, batch).catch((err: unknown) => {
+      if (this.broken) return;
+      this.broken = true;
+      this.logger.warn(
+        { stream_id: this.streamId, err: { message: (err as Error).message } },
+        'stream log unavailable: this turn streams on but cannot be resumed',
+      );
+    });
+    this.chain = this.chain.then(() => appended);
   };
 }
