@@ -8,6 +8,7 @@ import { conversations } from './wiring/conversations.wiring';
 import { debugRequests } from './wiring/debug.wiring';
 import { health } from './wiring/health.wiring';
 import { registerInfrastructure } from './wiring/infrastructure.wiring';
+import { importConversations } from './wiring/import.wiring';
 import { models } from './wiring/models.wiring';
 import { ADAPTER_BINDINGS, type AdapterBinding, type ContainerOverrides, type FeatureModule } from './wiring/shared';
 import { streams } from './wiring/streams.wiring';
@@ -29,6 +30,7 @@ const FEATURES: readonly FeatureModule[] = [
   chat, // the model proxy, chat turns and their listeners
   streams, // resumable streams: the stream log, stop from anywhere, claims of turns whose replica died
   conversationIndex, // search, filtered lists, batch updates and deletion, export, usage, statistics
+  importConversations, // import of ChatGPT, Claude and gateway exports
   debugRequests, // development only: the request journal
 ];
 

@@ -348,6 +348,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import conversations from a ChatGPT, Claude or gateway export
+         * @description The body is the export file itself (`Content-Type: application/json`, up to `IMPORT_LIMIT_BYTES`, 50 MB by default): ChatGPT's or Claude's `conversations.json`, or this API's own JSON export. `format` names it; absent, it is detected from the first conversation. The file is read as a stream (memory does not grow with it) and checked completely before anything is written: a malformed file is a 422 whose `details.fields[0].path` is the first bad place (`3.mapping.node-7.message.content`). Then each conversation is written with its branches (every fork of a ChatGPT tree is a branch; the thread shown last is the active branch), and answered as `imported`, `skipped` (`already_imported`: importing the same source conversation again never duplicates it; `empty`) or `failed` with the error code — a failed conversation is removed again, never left half-written, and the others go on. Source timestamps are kept in the conversation's `settings.import`; the messages carry the times of the import.
+         *
+         *     **Progress**: send `Accept: application/x-ndjson` to receive one JSON line per conversation as it is written (`start` with the total, `conversation` lines, `end` with the totals; a failure after the start is an `error` line). Without it the answer is the whole report at the end.
+         */
+        post: operations["importConversations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/messages/{id}": {
         parameters: {
             query?: never;
@@ -1093,6 +1115,53 @@ export interface components {
             start: number;
             end: number;
         };
+        ImportReport: {
+            /** @enum {unknown} */
+            format: "chatgpt" | "claude" | "gateway";
+            conversations: components["schemas"]["ImportResult"][];
+            totals: components["schemas"]["ImportTotals"];
+        };
+        /** @description What happened to one source conversation. */
+        ImportResult: {
+            /** @description Position in the file's list of conversations. */
+            index: number;
+            /** @description The conversation id in the source export. */
+            source_id: string;
+            title: string | null;
+            /** @enum {unknown} */
+            status: "imported" | "skipped" | "failed";
+            /** @description `imported`: the new conversation; `skipped` as `already_imported`: the earlier one; `failed`: only when a partly written conversation could not be removed. */
+            conversation_id?: string;
+            branches?: number;
+            messages?: number;
+            /** @enum {unknown} */
+            reason?: "already_imported" | "empty";
+            /** @enum {unknown} */
+            code?: "INVALID_JSON" | "BAD_REQUEST" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_EXPIRED" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "ACCOUNT_NOT_PROVISIONED" | "MODEL_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CONFIRMATION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "UPSTREAM_CONTRACT" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" | "SERVICE_SHUTTING_DOWN";
+            message?: string;
+            /** @description Source nodes left out, by reason: `system`, `tool` (tool messages and calls), `empty`, `non_text` (images, files, code), `unknown_role`, `leading_assistant` (a reply before any question), `root_fork` (an edit of the very first question: the store forks branches at a message, so only the thread shown last keeps its first question). */
+            skipped_nodes: {
+                system?: number;
+                tool?: number;
+                empty?: number;
+                non_text?: number;
+                unknown_role?: number;
+                leading_assistant?: number;
+                root_fork?: number;
+            };
+        };
+        ImportTotals: {
+            conversations: number;
+            imported: number;
+            skipped: number;
+            failed: number;
+            /** @description Messages written. */
+            messages: number;
+            /** @description Branches written. */
+            branches: number;
+            /** @description Source nodes left out. */
+            skipped_nodes: number;
+        };
         Message: {
             /**
              * Format: uuid
@@ -1381,6 +1450,9 @@ export type ConversationSummary = components['schemas']['ConversationSummary'];
 export type ConversationTree = components['schemas']['ConversationTree'];
 export type ErrorEnvelope = components['schemas']['ErrorEnvelope'];
 export type Highlight = components['schemas']['Highlight'];
+export type ImportReport = components['schemas']['ImportReport'];
+export type ImportResult = components['schemas']['ImportResult'];
+export type ImportTotals = components['schemas']['ImportTotals'];
 export type Message = components['schemas']['Message'];
 export type MessageMatch = components['schemas']['MessageMatch'];
 export type ModelInfo = components['schemas']['ModelInfo'];
@@ -4729,6 +4801,247 @@ export interface operations {
             };
         };
     };
+    importConversations: {
+        parameters: {
+            query?: {
+                /** @description The export's origin; detected from the first conversation when absent. */
+                format?: "chatgpt" | "claude" | "gateway";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example [
+                 *       {
+                 *         "id": "c0ffee00-1111-4222-8333-444455556666",
+                 *         "title": "Trip planning for Tbilisi",
+                 *         "create_time": 1736933400.5,
+                 *         "update_time": 1736933472.1,
+                 *         "current_node": "a1",
+                 *         "mapping": {
+                 *           "root": {
+                 *             "id": "root",
+                 *             "message": null,
+                 *             "parent": null,
+                 *             "children": [
+                 *               "u1"
+                 *             ]
+                 *           },
+                 *           "u1": {
+                 *             "id": "u1",
+                 *             "parent": "root",
+                 *             "children": [
+                 *               "a1"
+                 *             ],
+                 *             "message": {
+                 *               "author": {
+                 *                 "role": "user"
+                 *               },
+                 *               "content": {
+                 *                 "content_type": "text",
+                 *                 "parts": [
+                 *                   "Plan a three-day trip to Tbilisi."
+                 *                 ]
+                 *               },
+                 *               "create_time": 1736933400.5
+                 *             }
+                 *           },
+                 *           "a1": {
+                 *             "id": "a1",
+                 *             "parent": "u1",
+                 *             "children": [],
+                 *             "message": {
+                 *               "author": {
+                 *                 "role": "assistant"
+                 *               },
+                 *               "content": {
+                 *                 "content_type": "text",
+                 *                 "parts": [
+                 *                   "Day 1: the Old Town and Narikala fortress..."
+                 *                 ]
+                 *               },
+                 *               "create_time": 1736933410.2,
+                 *               "metadata": {
+                 *                 "model_slug": "gpt-4o"
+                 *               }
+                 *             }
+                 *           }
+                 *         }
+                 *       }
+                 *     ]
+                 */
+                "application/json": {
+                    [key: string]: unknown;
+                }[] | ({
+                    export: {
+                        [key: string]: unknown;
+                    };
+                    conversations: {
+                        [key: string]: unknown;
+                    }[];
+                } & {
+                    [key: string]: unknown;
+                });
+            };
+        };
+        responses: {
+            /** @description The report: one result per source conversation, and the totals. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "format": "chatgpt",
+                     *         "conversations": [
+                     *           {
+                     *             "index": 0,
+                     *             "source_id": "c0ffee00-1111-4222-8333-444455556666",
+                     *             "title": "Trip planning for Tbilisi",
+                     *             "status": "imported",
+                     *             "conversation_id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
+                     *             "branches": 1,
+                     *             "messages": 2,
+                     *             "skipped_nodes": {}
+                     *           }
+                     *         ],
+                     *         "totals": {
+                     *           "conversations": 1,
+                     *           "imported": 1,
+                     *           "skipped": 0,
+                     *           "failed": 0,
+                     *           "messages": 2,
+                     *           "branches": 1,
+                     *           "skipped_nodes": 0
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SuccessEnvelope"] & {
+                        data: components["schemas"]["ImportReport"];
+                    };
+                    /**
+                     * @example {"type":"start","format":"chatgpt","total":2}
+                     *     {"type":"conversation","index":0,"source_id":"c0ffee00-1111-4222-8333-444455556666","title":"Trip planning for Tbilisi","status":"imported","conversation_id":"3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10","branches":1,"messages":2,"skipped_nodes":{}}
+                     *     {"type":"conversation","index":1,"source_id":"c0ffee00-1111-4222-8333-777788889999","title":"Old chat","status":"skipped","reason":"already_imported","conversation_id":"8b2e3d4c-5f6a-4b7c-9d8e-0f1a2b3c4d5e","skipped_nodes":{}}
+                     *     {"type":"end","format":"chatgpt","totals":{"conversations":2,"imported":1,"skipped":1,"failed":0,"messages":2,"branches":1,"skipped_nodes":0}}
+                     */
+                    "application/x-ndjson": string;
+                };
+            };
+            /** @description Error: BAD_REQUEST, INVALID_JSON. */
+            400: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: PAYLOAD_TOO_LARGE. */
+            413: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UNSUPPORTED_MEDIA_TYPE. */
+            415: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_ERROR, UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_TIMEOUT. */
+            504: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
     getMessage: {
         parameters: {
             query?: never;
@@ -6123,6 +6436,13 @@ export interface operations {
                                 status: "healthy";
                             };
                         };
+                        /** @description Misconfigurations noticed while running, e.g. `ignored_x_forwarded_for`: requests carry `X-Forwarded-For` in production while `TRUST_PROXY` is off. Absent when there are none; they do not change `status`. */
+                        warnings?: {
+                            code: string;
+                            message: string;
+                            /** Format: date-time */
+                            since: string;
+                        }[];
                     };
                 };
             };
@@ -6217,6 +6537,13 @@ export interface operations {
                                 status: "healthy";
                             };
                         };
+                        /** @description Misconfigurations noticed while running, e.g. `ignored_x_forwarded_for`: requests carry `X-Forwarded-For` in production while `TRUST_PROXY` is off. Absent when there are none; they do not change `status`. */
+                        warnings?: {
+                            code: string;
+                            message: string;
+                            /** Format: date-time */
+                            since: string;
+                        }[];
                     };
                 };
             };

@@ -388,6 +388,13 @@ export const SETTINGS = {
     default: '1048576',
     description: 'Largest accepted request body; larger ones get 413.',
   },
+  importLimitBytes: {
+    env: 'IMPORT_LIMIT_BYTES',
+    schema: positiveInt(1024 * 1024 * 1024),
+    default: '52428800',
+    description:
+      'Largest file `POST /v1/import` accepts (default 50 MB); larger ones get 413. The file is parsed as a stream, so memory does not grow with it (it is spooled to a temporary file).',
+  },
   trustProxy: {
     env: 'TRUST_PROXY',
     schema: Type.Boolean(),

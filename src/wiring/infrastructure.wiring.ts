@@ -11,6 +11,7 @@ import { CryptoIdGenerator } from '../adapters/system/crypto-id-generator';
 import { SystemClock } from '../adapters/system/system-clock';
 import { CACHED_READER_OPTIONS, CachedReader, type CacheKindOptions } from '../application/cache/cached-reader';
 import { SERVICE_LIFECYCLE, ServiceLifecycle } from '../application/service-lifecycle';
+import { RUNTIME_WARNINGS, RuntimeWarnings } from '../application/runtime-warnings';
 import { CONFIG, type Config } from '../config/config';
 import { secretValues } from '../config/load-config';
 import { CACHE, LOCAL_CACHE } from '../ports/cache.port';
@@ -49,6 +50,7 @@ export function registerInfrastructure(
   c.registerInstance(ID_GENERATOR, ids);
   c.registerInstance(RESOURCES, resources);
   c.registerInstance(SERVICE_LIFECYCLE, new ServiceLifecycle());
+  c.registerInstance(RUNTIME_WARNINGS, new RuntimeWarnings());
   const metrics = config.enableMetrics ? new PrometheusMetrics() : new NoopMetrics();
   c.registerInstance(METRICS, metrics);
   bind('Metrics', config.enableMetrics ? 'prometheus' : 'disabled');

@@ -19,6 +19,8 @@ import { branchShowing, showAlternative, visibleThread } from '../../docs/exampl
 import { highlightHtml, highlightSegments, searchConversations } from '../../docs/examples/search-highlights';
 import { fetchExport, saveFile } from '../../docs/examples/export-download';
 import { deleteConversations } from '../../docs/examples/batch-delete';
+import { importFile, type ImportProgress } from '../../docs/examples/import-file';
+import { fixtureText } from '../support/import-client';
 import { sseData, streamChat } from '../../docs/examples/stream-chat';
 import { createApi, renameConversation } from '../../docs/examples/typed-client';
 import type { ConversationFull } from '../../clients/typescript';
@@ -463,6 +465,32 @@ describe('integration guide (docs/integration-guide.md) and its examples', () =>
         const json = await fetchExport(gateway, { format: 'json' });
         expect(json.filename).to.match(/\.json$/);
         expect(JSON.parse(await json.blob.text())).to.include({ exported: 1 });
+      });
+    });
+
+    describe('import-file.ts', () => {
+      it('imports a ChatGPT export with progress, then reports it already imported', async () => {
+        const gateway = createGateway(app.url, new FakeSupabaseAuth(newUser()));
+        const file = new Blob([fixtureText('import/chatgpt-conversations.json')], { type: 'application/json' });
+        const progress: ImportProgress[] = [];
+        const first = await importFile(gateway, file, (p) => progress.push(p));
+        expect(first.totals).to.include({ conversations: 4, imported: 3, skipped: 1, failed: 0 });
+        expect(progress.map((p) => `${p.done}/${p.total}`)).to.deep.equal(['1/4', '2/4', '3/4', '4/4']);
+        const imported = first.results.find((r) => r.status === 'imported')!;
+        const full = await gateway.call<{ branches: unknown[] }>('GET', `/v1/conversations/${imported.conversation_id}/full`);
+        expect(full.branches).to.have.length(3);
+
+        const again = await importFile(gateway, file, undefined, 'chatgpt');
+        expect(again.totals).to.include({ imported: 0, skipped: 4 });
+        expect(again.results[0]).to.include({ status: 'skipped', reason: 'already_imported', conversation_id: imported.conversation_id });
+      });
+
+      it('rejects a malformed file with the path of the first bad place', async () => {
+        const gateway = createGateway(app.url, new FakeSupabaseAuth(newUser()));
+        const err = await errorOf(importFile(gateway, new Blob(['[{"uuid":"a","chat_messages":[{"text":"hi"}]}]'])));
+        expect(err.status).to.equal(422);
+        expect(err.code).to.equal('VALIDATION_ERROR');
+        expect(fieldErrors(err)[0]).to.include({ path: '0.chat_messages.0.sender' });
       });
     });
 

@@ -22,17 +22,20 @@ export interface StartOptions extends AppOptions {
   overrides?: ContainerOverrides;
   /** Changes to the container before the app is built (e.g. replacing a port). */
   configure?: (container: DependencyContainer) => void;
+  /** Address to listen on and call (default 127.0.0.1); a non-loopback one makes callers remote. */
+  host?: string;
 }
 
-/** The real app on an ephemeral port of 127.0.0.1. */
+/** The real app on an ephemeral port of 127.0.0.1 (or `options.host`). */
 export async function startApp(options: StartOptions = {}): Promise<RunningApp> {
   const logs = new LogCollector();
   const config = options.config ?? testConfig({ LOG_LEVEL: 'info' });
   const container = buildContainer(config, { logStream: logs, ...options.overrides });
   options.configure?.(container);
   const server = createHttpServer(createApp(container, { extraRoutes: options.extraRoutes }));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
   const request = (path: string, init?: RequestInit) => fetch(`${url}${path}`, init);
   return {
     url,

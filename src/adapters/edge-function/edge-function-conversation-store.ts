@@ -1,4 +1,3 @@
-import type { ValidateFunction } from 'ajv';
 import type { TSchema } from 'typebox';
 import type { Branch, Conversation, ConversationFull, ConversationSummary, Message, Page } from '../../domain/conversation/conversation';
 import { AppError } from '../../domain/errors/app-error';
@@ -21,7 +20,7 @@ import type {
   UpdateConversationInput,
 } from '../../ports/conversation-store.port';
 import type { Logger } from '../../ports/logger.port';
-import { createAjv, toFieldErrors } from '../../support/json-schema';
+import { boundedValidators, toFieldErrors, type BoundedValidator } from '../../support/json-schema';
 import { UpstreamClient } from '../http/upstream-client';
 import type { UpstreamObserver } from '../http/upstream-observer';
 import { EDGE_FUNCTION_UPSTREAM, edgeFunctionError, upstreamMessage } from './edge-function-errors';
@@ -48,14 +47,14 @@ export interface EdgeFunctionConversationStoreOptions {
 }
 
 // Responses are checked, never rewritten: no coercion, no defaults, unknown fields left alone.
-const ajv = createAjv({ coerceTypes: false, removeAdditional: false, useDefaults: false });
-const validators = new Map<TSchema, ValidateFunction>();
+const compile = boundedValidators({ coerceTypes: false, removeAdditional: false, useDefaults: false });
+const validators = new Map<TSchema, BoundedValidator>();
 const MAX_CONTRACT_FIELDS = 10;
 
-function validatorFor(schema: TSchema): ValidateFunction {
+function validatorFor(schema: TSchema): BoundedValidator {
   let validate = validators.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    validate = compile(schema);
     validators.set(schema, validate);
   }
   return validate;
@@ -249,7 +248,8 @@ export class EdgeFunctionConversationStore implements ConversationStore {
     if (success !== true) throw contractError(operation, 'no success flag in the envelope');
     const value = data === undefined ? null : data;
     const validate = validatorFor(schema);
-    if (!validate(value)) throw contractError(operation, 'unexpected data shape', toFieldErrors(validate.errors, 'data'));
+    const errors = validate(value);
+    if (errors.length > 0) throw contractError(operation, 'unexpected data shape', toFieldErrors(errors, 'data'));
     return value;
   }
 }

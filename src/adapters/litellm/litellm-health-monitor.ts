@@ -48,8 +48,12 @@ export class LitellmHealthMonitor implements DependencyProbe {
 
   start(): void {
     if (this.timer) return;
-    void this.probe();
-    this.timer = setInterval(() => void this.probe(), this.options.intervalMs);
+    // Background work: a failure is logged, never left as an unhandled rejection (which ends the process).
+    const tick = (): void => {
+      this.probe().catch((err: unknown) => this.logger.error({ err }, 'LiteLLM liveness probe failed unexpectedly'));
+    };
+    tick();
+    this.timer = setInterval(tick, this.options.intervalMs);
     this.timer.unref();
   }
 

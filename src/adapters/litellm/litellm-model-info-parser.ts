@@ -119,7 +119,7 @@ function largest(a: number | null, b: number | null): number | null {
 function merge(a: ModelInfo, b: ModelInfo): ModelInfo {
   const capabilities: ModelInfo['capabilities'] = { ...a.capabilities };
   for (const [name, value] of Object.entries(b.capabilities)) {
-    const current = capabilities[name] ?? null;
+    const current = Object.hasOwn(capabilities, name) ? (capabilities[name] ?? null) : null;
     capabilities[name] = current === false || value === false ? false : (current ?? value);
   }
   return {

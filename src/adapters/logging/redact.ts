@@ -27,9 +27,11 @@ export function redact(value: unknown, secrets: readonly string[] = [], depth = 
   // Below the depth limit nothing is inspected, so nothing is kept: it could hide a secret or a cycle.
   if (depth > 8) return TRUNCATED;
   if (Array.isArray(value)) return value.map((v) => redact(v, secrets, depth + 1));
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_FIELD.test(k) && v !== undefined && v !== null ? REDACTED : redact(v, secrets, depth + 1);
-  }
-  return out;
+  // fromEntries defines own properties: a `__proto__` key stays a key instead of replacing the prototype.
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [
+      k,
+      SECRET_FIELD.test(k) && v !== undefined && v !== null ? REDACTED : redact(v, secrets, depth + 1),
+    ]),
+  );
 }

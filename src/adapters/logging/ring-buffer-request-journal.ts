@@ -1,6 +1,16 @@
 import type { FinishedRequest, RecordedRequest, RequestJournal } from '../../ports/request-journal.port';
 import { redact } from './redact';
 
+const UNSERIALISABLE = '[body not serialisable]';
+
+function stringifyOrUndefined(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
+
 export interface RingBufferRequestJournalOptions {
   /** How many requests are kept; the oldest is dropped first. */
   capacity: number;
@@ -60,9 +70,16 @@ export class RingBufferRequestJournal implements RequestJournal {
       user_id: r.userId ?? null,
     };
     if (r.body === undefined) return entry;
-    const original = JSON.stringify(r.body);
+    const original = stringifyOrUndefined(r.body);
     const cleaned = redact(r.body, secrets);
-    const text = JSON.stringify(cleaned);
+    const text = stringifyOrUndefined(cleaned);
+    if (original === undefined || text === undefined) {
+      // The HTTP layer refuses bodies too deep to serialise; should one get here all the same, the
+      // entry is kept without it rather than lost (or thrown out of a response listener).
+      entry.body = UNSERIALISABLE;
+      entry.body_truncated = true;
+      return entry;
+    }
     const bytes = Buffer.byteLength(text);
     entry.body_bytes = bytes;
     if (text !== original) entry.body_redacted = true;

@@ -54,7 +54,8 @@ export interface ConversationTree {
 export function describeConversation(full: ConversationFull): { branches: BranchView[]; tree: ConversationTree } {
   const messages = [...full.messages].sort(byCreation);
   const byId = new Map(messages.map((m) => [m.id, m]));
-  const children: Record<string, string[]> = {};
+  // No prototype: a message id such as `constructor` (imported data) must not find an inherited property.
+  const children = Object.create(null) as Record<string, string[]>;
   const roots: string[] = [];
   for (const m of messages) {
     children[m.id] ??= [];

@@ -9,7 +9,9 @@ import { AUDIT_LOGGER, LOGGER, type Logger } from '../../ports/logger.port';
 import { METRICS, type Metrics } from '../../ports/metrics.port';
 import { RATE_LIMIT_STORE, type RateLimitStore } from '../../ports/rate-limit-store.port';
 import { REQUEST_JOURNAL, type RequestJournal } from '../../ports/request-journal.port';
-import { authenticate } from './middleware/authenticate';
+import { authenticate, identify } from './middleware/authenticate';
+import { warnOnIgnoredForwardedFor } from './middleware/forwarded-for-warning';
+import { RUNTIME_WARNINGS } from '../../application/runtime-warnings';
 import { jsonBodyParser } from './middleware/body-parser';
 import { errorHandler } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';
@@ -20,8 +22,9 @@ import { compressJson } from './middleware/compress-json';
 import { recordRequests } from './middleware/record-requests';
 import { debugRoutes } from './routes/debug.routes';
 import { corsFromAllowList, securityHeaders } from './middleware/security';
-import { buildRouter, notFoundOrMethodNotAllowed } from './routing/register-routes';
-import { isAuthenticatedPath, isRateLimitExempt, type RouteSpec } from './routing/route-spec';
+import { beginResponseLifecycle, onResponseEnd } from './response-lifecycle';
+import { buildRouter, matchRoute, notFoundOrMethodNotAllowed } from './routing/register-routes';
+import { isAuthenticatedPath, type RouteSpec } from './routing/route-spec';
 import { allRoutes } from './routes/all-routes';
 
 export interface AppOptions {
@@ -52,8 +55,12 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
 
   const lifecycle = container.resolve<ServiceLifecycle>(SERVICE_LIFECYCLE);
   app.use(async (ctx, next) => {
-    const finished = lifecycle.requestStarted();
-    ctx.res.once('close', finished);
+    // One `close` listener per response; whatever must know when it is over subscribes to it, and a
+    // subscriber that fails is logged here instead of throwing out of the event (and the process).
+    beginResponseLifecycle(ctx.res, (err, subscriber) =>
+      logger.error({ err, subscriber, request_id: ctx.state.requestId }, 'a response-end subscriber failed'),
+    );
+    onResponseEnd(ctx.res, 'in-flight count', lifecycle.requestStarted());
     // While draining, keep-alive clients are told to reconnect (to another replica).
     if (lifecycle.isDraining) ctx.set('Connection', 'close');
     await next();
@@ -74,16 +81,25 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
     audit,
     logger,
   });
-  // Before authentication, per IP: also bounds token guessing. Probes of load balancers are exempt.
-  app.use((ctx, next) => (isRateLimitExempt(ctx.path) ? next() : limits.anonymous(ctx, next)));
-  app.use(jsonBodyParser(config.bodyLimitBytes));
+  app.use(warnOnIgnoredForwardedFor(config, container.resolve(RUNTIME_WARNINGS), logger, clock));
+  // Who calls (a valid token or nobody) and which operation runs decide the one limit that applies:
+  // per user and class with a valid token, per IP without one. Both before the body is read.
+  app.use(async (ctx, next) => {
+    await identify(ctx, verifier);
+    await next();
+  });
+  app.use(matchRoute(router, routes));
+  app.use(limits.anonymous);
+  app.use(limits.perUser);
+  // Uploads (`rawBody` operations) are streamed by their handler, with their own limit.
+  const bodyParser = jsonBodyParser(config.bodyLimitBytes);
+  app.use((ctx, next) => ((ctx.state.route as RouteSpec | undefined)?.rawBody ? next() : bodyParser(ctx, next)));
   // Everything under /v1 is authenticated before routing, so no /v1 route can be mounted without it
   // and an unknown /v1 path does not reveal to an anonymous caller that it does not exist.
   app.use(async (ctx, next) => {
     if (isAuthenticatedPath(ctx.path) && ctx.method !== 'OPTIONS') await auth(ctx);
     await next();
   });
-  app.use(limits.perUser);
   app.use(notFoundOrMethodNotAllowed(router));
   app.use(router.routes());
   return app;

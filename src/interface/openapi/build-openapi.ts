@@ -2,7 +2,7 @@ import type { TSchema } from 'typebox';
 import type { ErrorCode } from '../../domain/errors/error-codes';
 import { DEFAULT_MESSAGE, STATUS_BY_CODE } from '../http/errors/error-status';
 import { COMPONENT_KEY, ErrorEnvelopeSchema, SuccessEnvelopeSchema } from '../http/schemas/common.schemas';
-import { isRateLimitExempt, requiresAuth, type RouteSpec } from '../http/routing/route-spec';
+import { rateLimitClassOf, requiresAuth, type RouteSpec } from '../http/routing/route-spec';
 
 type Json = Record<string, unknown>;
 
@@ -18,6 +18,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   Models: 'The model catalogue with pricing, context limits and capabilities.',
   User: "The caller's profile, balance, usage and statistics.",
   Batch: 'Batch updates, confirmed mass deletion and export.',
+  Import: 'Bringing conversations in from ChatGPT, Claude and gateway exports.',
   Docs: 'This document and its viewer.',
 };
 
@@ -59,6 +60,12 @@ function extractComponents(schema: unknown, components: Record<string, Json>): u
   }
   const name = obj[COMPONENT_KEY];
   if (typeof name === 'string') {
+    // The same schema reused is one component; two different schemas under one name would silently
+    // replace each other in the document, so the build fails instead.
+    const existing = Object.hasOwn(components, name) ? components[name] : undefined;
+    if (existing !== undefined && JSON.stringify(existing) !== JSON.stringify(out)) {
+      throw new Error(`Two different schemas are both named component "${name}": rename one`);
+    }
     components[name] = out;
     return { $ref: `#/components/schemas/${name}` };
   }
@@ -74,8 +81,9 @@ function implicitErrors(spec: RouteSpec): ErrorCode[] {
   const codes: ErrorCode[] = [];
   // Verifying an ES256/RS256 token may need the project's signing keys (JWKS): down, or unusable.
   if (requiresAuth(spec)) codes.push('AUTH_REQUIRED', 'AUTH_INVALID', 'AUTH_EXPIRED', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_CONTRACT');
-  if (!isRateLimitExempt(spec.path)) codes.push('RATE_LIMITED');
-  if (spec.body) codes.push('INVALID_JSON', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'VALIDATION_ERROR');
+  if (rateLimitClassOf(spec) !== 'exempt') codes.push('RATE_LIMITED');
+  if (spec.body || spec.rawBody)
+    codes.push('INVALID_JSON', 'BAD_REQUEST', 'PAYLOAD_TOO_LARGE', 'UNSUPPORTED_MEDIA_TYPE', 'VALIDATION_ERROR');
   if (spec.params || spec.query) codes.push('VALIDATION_ERROR');
   codes.push('INTERNAL_ERROR');
   return codes;
@@ -193,7 +201,19 @@ function operation(spec: RouteSpec, components: Record<string, Json>): Json {
           },
         },
       }
-    : {};
+    : spec.rawBody
+      ? {
+          requestBody: {
+            required: true,
+            content: {
+              [spec.rawBody.contentType]: {
+                schema: plain(spec.rawBody.schema, components),
+                ...(spec.rawBody.example !== undefined ? { example: spec.rawBody.example } : {}),
+              },
+            },
+          },
+        }
+      : {};
   const deprecation = spec.deprecated
     ? `\n\nDeprecated since ${spec.deprecated.since}: use \`${spec.method.toUpperCase()} ${spec.deprecated.successor}\`, which answers the same. ` +
       (spec.deprecated.sunset

@@ -96,4 +96,12 @@ describe('redact', () => {
     expect(() => JSON.stringify(redact(a))).not.to.throw();
     expect(JSON.stringify(redact(a))).not.to.contain('"k"');
   });
+
+  it('keeps prototype-named keys as plain keys, still redacting below them', () => {
+    const input = JSON.parse(`{"__proto__": {"password": "hunter2", "x": 1}, "constructor": {"token": "t"}}`) as Record<string, unknown>;
+    const out = redact(input) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(out)).to.equal(Object.prototype);
+    expect(Object.hasOwn(out, '__proto__')).to.equal(true);
+    expect(JSON.stringify(out)).to.equal(`{"__proto__":{"password":"${REDACTED}","x":1},"constructor":{"token":"${REDACTED}"}}`);
+  });
 });

@@ -148,14 +148,16 @@ describe('Rate limits on the real Redis (TEST_REDIS_URL)', () => {
     expectErrorEnvelope(await first.json('/v1/models', { headers: bearer(devToken(user)) }), 429, 'RATE_LIMITED');
   });
 
-  it('limits per IP before authentication', async () => {
+  it('limits per IP the requests without a valid token, and only those', async () => {
     const app = await startRedisApp(TEST_REDIS_URL, prefix, { RATE_LIMIT_ANONYMOUS: '2' });
     apps.push(app);
     expect((await app.request('/v1/models')).status).to.equal(401);
     expect((await app.request('/v1/models', { headers: bearer('guessed.token.value') })).status).to.equal(401);
-    const limited = await app.json('/v1/models', { headers: bearer(devToken(randomUUID())) });
+    const limited = await app.json('/v1/models', { headers: bearer('another.guessed.token') });
     expectErrorEnvelope(limited, 429, 'RATE_LIMITED');
     expect(limited.headers.get('ratelimit-limit')).to.equal('2');
+    // A valid token is limited per user, never by the IP it shares with the guesser.
+    expect((await app.request('/v1/models', { headers: bearer(devToken(randomUUID())) })).status).to.equal(200);
     // Probes of load balancers are never limited.
     expect((await app.request('/health/live')).status).to.equal(200);
   });

@@ -2,7 +2,10 @@ import SwaggerParser from '@apidevtools/swagger-parser';
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { generateOpenApiText, OPENAPI_FILE } from '../../../scripts/generate-openapi';
+import { Type } from 'typebox';
 import { allRoutes } from '../../../src/interface/http/routes/all-routes';
+import { buildOpenApiDocument } from '../../../src/interface/openapi/build-openapi';
+import type { RouteSpec } from '../../../src/interface/http/routing/route-spec';
 import { startApp, type RunningApp } from '../../support/http';
 
 type Json = Record<string, unknown>;
@@ -35,8 +38,31 @@ function hasExample(media: Media): boolean {
   return media.example !== undefined || (media.examples !== undefined && Object.keys(media.examples).length > 0);
 }
 
+function routeReturning(path: string, schema: ReturnType<typeof Type.Object>): RouteSpec {
+  return {
+    method: 'get',
+    path,
+    operationId: path.replace(/\W/g, ''),
+    summary: 's',
+    description: 'd',
+    tags: ['Test'],
+    responses: { 200: { description: 'ok', schema } },
+    handler: () => Promise.reject(new Error('never called')),
+  };
+}
+
 describe('OpenAPI document', () => {
   const committedText = (): string => readFileSync(OPENAPI_FILE, 'utf8');
+
+  it('fails the build when two different schemas claim the same component name, and shares one reused schema', () => {
+    const first = Type.Object({ a: Type.String() }, { 'x-component': 'Twin' });
+    const second = Type.Object({ b: Type.Integer() }, { 'x-component': 'Twin' });
+    expect(() => buildOpenApiDocument([routeReturning('/one', first), routeReturning('/two', second)], { version: '0' })).to.throw(/Twin/);
+    const doc = buildOpenApiDocument([routeReturning('/one', first), routeReturning('/again', first)], { version: '0' }) as {
+      components: { schemas: Record<string, unknown> };
+    };
+    expect(doc.components.schemas).to.have.property('Twin');
+  });
 
   it('openapi/openapi.json is what the code generates', () => {
     const committed = committedText();
@@ -142,6 +168,17 @@ describe('OpenAPI document', () => {
       // The page's policy forbids scripts from anywhere else, inline ones included.
       const csp = res.headers.get('content-security-policy') ?? '';
       expect(csp).to.match(/script-src 'self'(;|$)/);
+    });
+
+    it('answers 404, not 500, for a docs asset named like an inherited property', async () => {
+      for (const name of ['constructor', 'tostring', 'hasownproperty', 'valueof', 'isprototypeof']) {
+        const res = await app.json<{ error: { code: string } }>(`/docs/${name}`);
+        expect(res.status, name).to.equal(404);
+        expect(res.body.error.code, name).to.equal('NOT_FOUND');
+      }
+      // Outside the asset names' pattern: refused before any lookup.
+      const proto = await app.json<{ error: { code: string } }>('/docs/__proto__');
+      expect(proto.body.error.code).to.equal('VALIDATION_ERROR');
     });
 
     it('answers 404 in the envelope for an unknown docs asset', async () => {

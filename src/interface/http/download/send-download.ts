@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type { Logger } from '../../../ports/logger.port';
+import { onResponseEnd } from '../response-lifecycle';
 
 export interface Download {
   contentType: string;
@@ -9,16 +10,18 @@ export interface Download {
 }
 
 /** Resolves once the socket took `text` (at once, or after a `drain`), or the client is gone. */
-function write(res: Context['res'], text: string): Promise<void> {
+export function write(res: Context['res'], text: string): Promise<void> {
   if (res.write(text)) return Promise.resolve();
   return new Promise((resolve) => {
+    // Assigned below; a response already over calls `done` during the subscription itself.
+    let unsubscribe = (): void => undefined;
     const done = (): void => {
       res.off('drain', done);
-      res.off('close', done);
+      unsubscribe();
       resolve();
     };
     res.once('drain', done);
-    res.once('close', done);
+    unsubscribe = onResponseEnd(res, 'download drain wait', done);
   });
 }
 

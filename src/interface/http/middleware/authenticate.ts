@@ -6,6 +6,32 @@ import type { Logger } from '../../../ports/logger.port';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
+/** Why the token of this request was not accepted, kept by `identify` for `authenticate`. */
+const FAILURE = 'authFailure';
+
+async function verifyHeader(ctx: Context, verifier: AccessTokenVerifier): Promise<UserContext> {
+  const header = ctx.get('Authorization');
+  if (!header) throw new AppError('AUTH_REQUIRED', 'Authentication required: send Authorization: Bearer <access token>');
+  const match = BEARER.exec(header);
+  if (!match?.[1]) throw new AppError('AUTH_INVALID', 'The Authorization header must be "Bearer <access token>"');
+  return { ...(await verifier.verify(match[1])), requestId: ctx.state.requestId as string, clientIp: ctx.ip };
+}
+
+/**
+ * First thing per request: who is calling, if anyone. A valid token sets `ctx.state.user`, so the
+ * request is limited per user; a missing, malformed or failing one leaves the caller anonymous
+ * (limited per IP, which bounds token guessing) and is remembered for `authenticate`, which
+ * refuses it where a token is required. Never throws.
+ */
+export async function identify(ctx: Context, verifier: AccessTokenVerifier): Promise<void> {
+  if (ctx.state.user || !ctx.get('Authorization') || ctx.method === 'OPTIONS') return;
+  try {
+    ctx.state.user = await verifyHeader(ctx, verifier);
+  } catch (err) {
+    ctx.state[FAILURE] = err;
+  }
+}
+
 /**
  * Sets `ctx.state.user` from the bearer token or throws AUTH_*. Failures go to the audit log with
  * the IP and request id, never the token.
@@ -13,12 +39,10 @@ const BEARER = /^Bearer\s+(\S+)\s*$/i;
 export async function authenticate(ctx: Context, verifier: AccessTokenVerifier, audit: Logger): Promise<UserContext> {
   const existing = ctx.state.user as UserContext | undefined;
   if (existing) return existing;
-  const header = ctx.get('Authorization');
   try {
-    if (!header) throw new AppError('AUTH_REQUIRED', 'Authentication required: send Authorization: Bearer <access token>');
-    const match = BEARER.exec(header);
-    if (!match?.[1]) throw new AppError('AUTH_INVALID', 'The Authorization header must be "Bearer <access token>"');
-    const user = { ...(await verifier.verify(match[1])), requestId: ctx.state.requestId as string, clientIp: ctx.ip };
+    const earlier = ctx.state[FAILURE] as unknown;
+    if (earlier !== undefined) throw earlier;
+    const user = await verifyHeader(ctx, verifier);
     ctx.state.user = user;
     return user;
   } catch (err) {

@@ -5,17 +5,7 @@ import { AppError } from '../../../domain/errors/app-error';
 import type { Logger } from '../../../ports/logger.port';
 import type { Metrics } from '../../../ports/metrics.port';
 import type { RateLimitStore } from '../../../ports/rate-limit-store.port';
-
-export type EndpointClass = 'chat' | 'batch' | 'reads' | 'writes';
-
-const CHAT = /^\/v1\/(chat\/|messages\/[^/]+\/regenerate$)/;
-const BATCH = /^\/v1\/(conversations\/batch$|export\/)/;
-
-export function endpointClass(method: string, path: string): EndpointClass {
-  if (method === 'POST' && CHAT.test(path)) return 'chat';
-  if (BATCH.test(path)) return 'batch';
-  return method === 'GET' || method === 'HEAD' ? 'reads' : 'writes';
-}
+import { rateLimitClassOf, type EndpointClass, type RouteSpec } from '../routing/route-spec';
 
 interface Limiter {
   redis?: Middleware;
@@ -115,10 +105,22 @@ function sweep(l: Limiter): void {
   for (const [key, entry] of l.memoryDb) if (entry.reset < now) l.memoryDb.delete(key);
 }
 
+/** The operation the router will run for this request (`matchRoute`), if any. */
+function classOf(ctx: Context) {
+  const route = ctx.state.route as RouteSpec | undefined;
+  return rateLimitClassOf(route ?? { method: ctx.method });
+}
+
+/**
+ * One limit per request, never two: a caller with a valid token counts against their own limit for
+ * the operation's class; anyone else (no token, a malformed one, one that failed verification)
+ * against the limit of their IP, which also bounds token guessing. So colleagues behind one NAT, or
+ * every user behind a proxy whose address is all the gateway sees, never share a budget.
+ */
 export interface RateLimiters {
-  /** Per client IP, before authentication. */
+  /** Per client IP, for requests without a valid token; after `identify`. */
   anonymous: Middleware;
-  /** Per user and endpoint class, after authentication. */
+  /** Per user and endpoint class (from the matched operation's spec), for requests with one. */
   perUser: Middleware;
   close(): void;
 }
@@ -137,15 +139,25 @@ export function rateLimiters(deps: RateLimitDeps): RateLimiters {
     writes: limiter(deps.store, ns('writes'), config.rateLimitWrites, windowMs, userId),
   };
   const run = runner(deps);
-  const timer = setInterval(() => [byIp, ...Object.values(byClass)].forEach(sweep), windowMs);
+  // Background work: a failure is logged, never thrown out of the timer (and the process).
+  const timer = setInterval(() => {
+    try {
+      [byIp, ...Object.values(byClass)].forEach(sweep);
+    } catch (err) {
+      deps.logger.error({ err }, 'rate-limit sweep failed');
+    }
+  }, windowMs);
   timer.unref();
   const off: Middleware = (_ctx, next) => next();
   if (!config.rateLimitEnabled) return { anonymous: off, perUser: off, close: () => clearInterval(timer) };
   return {
-    anonymous: (ctx, next) => (ctx.method === 'OPTIONS' ? next() : run(ctx, next, byIp, 'anonymous')),
+    anonymous: (ctx, next) => {
+      if (ctx.state.user || ctx.method === 'OPTIONS' || classOf(ctx) === 'exempt') return next();
+      return run(ctx, next, byIp, 'anonymous');
+    },
     perUser: (ctx, next) => {
-      if (!ctx.state.user) return next();
-      const klass = endpointClass(ctx.method, ctx.path);
+      const klass = classOf(ctx);
+      if (!ctx.state.user || klass === 'exempt') return next();
       return run(ctx, next, byClass[klass], klass);
     },
     close: () => clearInterval(timer),

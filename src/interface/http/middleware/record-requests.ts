@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { onResponseEnd } from '../response-lifecycle';
 import type { Clock } from '../../../ports/clock.port';
 import type { RequestJournal } from '../../../ports/request-journal.port';
 
@@ -34,8 +35,7 @@ export function recordRequests(journal: RequestJournal, clock: Clock): Middlewar
         ...(hasBody ? { body } : {}),
       });
     };
-    ctx.res.once('finish', record);
-    ctx.res.once('close', record);
+    onResponseEnd(ctx.res, 'request journal', record);
     await next();
   };
 }

@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { onResponseEnd } from '../response-lifecycle';
 import type { Clock } from '../../../ports/clock.port';
 import type { Logger } from '../../../ports/logger.port';
 
@@ -28,8 +29,7 @@ export function requestLog(logger: Logger, clock: Clock): Middleware {
       if (status >= 500) logger.error(fields, 'request');
       else logger.info(fields, 'request');
     };
-    ctx.res.once('finish', log);
-    ctx.res.once('close', log);
+    onResponseEnd(ctx.res, 'request log', log);
     await next();
   };
 }

@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { onResponseEnd } from '../response-lifecycle';
 import type { Clock } from '../../../ports/clock.port';
 import type { Metrics } from '../../../ports/metrics.port';
 
@@ -15,8 +16,7 @@ export function requestMetrics(metrics: Metrics, clock: Clock): Middleware {
       const code = ctx.state.errorCode as string | undefined;
       if (code) metrics.error(code);
     };
-    ctx.res.once('finish', record);
-    ctx.res.once('close', record);
+    onResponseEnd(ctx.res, 'request metrics', record);
     await next();
   };
 }

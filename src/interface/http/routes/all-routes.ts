@@ -10,6 +10,7 @@ import { messageRoutes } from './messages.routes';
 import { metricsRoutes } from './metrics.routes';
 import { userRoutes } from './user.routes';
 import { modelsRoutes } from './models.routes';
+import { importRoutes } from './import.routes';
 
 /**
  * Every route the service serves, in documentation order. The OpenAPI document, `/info` and the
@@ -32,6 +33,7 @@ export function allRoutes(): RouteSpec[] {
     // Before the conversation routes: `/v1/conversations/search` and `/batch` are not `{id}`s.
     ...conversationIndexRoutes(),
     ...conversationRoutes(),
+    ...importRoutes(),
     ...messageRoutes(),
     ...userRoutes(),
     ...modelsRoutes(),

@@ -245,6 +245,7 @@ export function chatRoutes(): RouteSpec[] {
       method: 'post',
       path: '/v1/chat/completions',
       operationId: 'createChatCompletion',
+      rateLimit: 'chat',
       tags: ['Chat'],
       summary: 'Send a message and get the reply (streamed by default)',
       description:
@@ -319,6 +320,7 @@ export function chatRoutes(): RouteSpec[] {
       method: 'post',
       path: '/v1/chat/regenerate',
       operationId: 'regenerateChatReply',
+      rateLimit: 'chat',
       tags: ['Chat'],
       summary: 'Regenerate a reply (previous gateway call)',
       description:
@@ -345,6 +347,7 @@ export function chatRoutes(): RouteSpec[] {
       method: 'post',
       path: '/v1/messages/{id}/regenerate',
       operationId: 'regenerateMessage',
+      rateLimit: 'chat',
       tags: ['Messages'],
       summary: 'Regenerate an assistant reply',
       description:

@@ -92,6 +92,7 @@ export function conversationIndexRoutes(): RouteSpec[] {
       method: 'post',
       path: '/v1/conversations/batch',
       operationId: 'batchUpdateConversations',
+      rateLimit: 'batch',
       tags: TAGS,
       summary: 'Rename or change the model of many conversations',
       description:
@@ -115,6 +116,7 @@ export function conversationIndexRoutes(): RouteSpec[] {
       method: 'delete',
       path: '/v1/conversations/batch',
       operationId: 'batchDeleteConversations',
+      rateLimit: 'batch',
       tags: TAGS,
       summary: 'Delete many conversations, after confirmation',
       description:
@@ -161,6 +163,7 @@ export function conversationIndexRoutes(): RouteSpec[] {
       method: 'post',
       path: '/v1/export/conversations',
       operationId: 'exportConversations',
+      rateLimit: 'batch',
       tags: TAGS,
       summary: 'Download conversations as JSON, NDJSON or Markdown',
       description:

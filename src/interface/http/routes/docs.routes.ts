@@ -6,12 +6,13 @@ import { AppError } from '../../../domain/errors/app-error';
 import { raw, type RouteSpec } from '../routing/route-spec';
 
 /** Swagger UI's own files, served from the package (no CDN), read once on first use. */
-const ASSETS: Record<string, string> = {
-  'swagger-ui.css': 'text/css; charset=utf-8',
-  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
-  'swagger-ui-standalone-preset.js': 'text/javascript; charset=utf-8',
-  'favicon-32x32.png': 'image/png',
-};
+// A Map, not an object literal: a name from the URL such as `constructor` must not find an inherited property.
+const ASSETS = new Map<string, string>([
+  ['swagger-ui.css', 'text/css; charset=utf-8'],
+  ['swagger-ui-bundle.js', 'text/javascript; charset=utf-8'],
+  ['swagger-ui-standalone-preset.js', 'text/javascript; charset=utf-8'],
+  ['favicon-32x32.png', 'image/png'],
+]);
 const assetCache = new Map<string, Buffer>();
 // Resolved through package.json: the package's index would load the whole UI bundle into this process.
 const SWAGGER_UI_DIR = path.dirname(require.resolve('swagger-ui-dist/package.json'));
@@ -59,6 +60,7 @@ export function docsRoutes(getDocument: (version: string) => unknown): RouteSpec
       method: 'get',
       path: '/openapi.json',
       operationId: 'getOpenApiDocument',
+      rateLimit: 'exempt',
       public: true,
       tags: ['Docs'],
       summary: 'This OpenAPI document',
@@ -79,6 +81,7 @@ export function docsRoutes(getDocument: (version: string) => unknown): RouteSpec
       method: 'get',
       path: '/docs',
       operationId: 'getDocs',
+      rateLimit: 'exempt',
       public: true,
       tags: ['Docs'],
       summary: 'Swagger UI',
@@ -94,6 +97,7 @@ export function docsRoutes(getDocument: (version: string) => unknown): RouteSpec
       method: 'get',
       path: '/docs/{asset}',
       operationId: 'getDocsAsset',
+      rateLimit: 'exempt',
       public: true,
       tags: ['Docs'],
       summary: 'Swagger UI asset',
@@ -111,7 +115,7 @@ export function docsRoutes(getDocument: (version: string) => unknown): RouteSpec
           koa.body = INIT;
           return { kind: 'handled' };
         }
-        const type = ASSETS[name];
+        const type = ASSETS.get(name);
         if (!type) throw new AppError('NOT_FOUND', `No documentation asset ${name}`);
         koa.type = type;
         koa.set('Cache-Control', 'public, max-age=86400');

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { CheckHealth, type HealthReport } from '../../../application/check-health.use-case';
+import { RUNTIME_WARNINGS, type RuntimeWarning } from '../../../application/runtime-warnings';
 import { CONFIG, type Config } from '../../../config/config';
 import { raw, type Deprecation, type RouteSpec } from '../routing/route-spec';
 
@@ -29,6 +30,12 @@ const HealthBody = Type.Object({
   services: Type.Record(Type.String(), Type.Union([ServiceHealth, Type.Object({ status: Type.Literal('healthy') })]), {
     description: '`app` is the process itself; every other key is a dependency.',
   }),
+  warnings: Type.Optional(
+    Type.Array(Type.Object({ code: Type.String(), message: Type.String(), since: Type.String({ format: 'date-time' }) }), {
+      description:
+        'Misconfigurations noticed while running, e.g. `ignored_x_forwarded_for`: requests carry `X-Forwarded-For` in production while `TRUST_PROXY` is off. Absent when there are none; they do not change `status`.',
+    }),
+  ),
 });
 
 const ReadyBody = Type.Object({
@@ -43,7 +50,7 @@ function uptime(): number {
   return Math.round((Date.now() - startedAt) / 1000);
 }
 
-function healthBody(report: HealthReport, config: Config): unknown {
+function healthBody(report: HealthReport, config: Config, warnings: readonly RuntimeWarning[]): unknown {
   const services: Record<string, unknown> = { app: { status: 'healthy' } };
   for (const d of report.dependencies) {
     services[d.name] = {
@@ -62,6 +69,7 @@ function healthBody(report: HealthReport, config: Config): unknown {
     uptime_seconds: uptime(),
     timestamp: report.checkedAt,
     services,
+    ...(warnings.length > 0 ? { warnings } : {}),
   };
 }
 
@@ -120,6 +128,8 @@ function health(path: string, operationId: string, deprecated?: Deprecation): Ro
     path,
     operationId,
     public: true,
+    // Probes of load balancers and monitors are never refused.
+    rateLimit: 'exempt',
     deprecated,
     tags: ['Health'],
     summary: deprecated ? 'Health (previous gateway path)' : 'Health of the service and each dependency',
@@ -138,7 +148,8 @@ function health(path: string, operationId: string, deprecated?: Deprecation): Ro
     },
     async handler({ container }) {
       const report = await container.resolve(CheckHealth).execute();
-      return raw(healthBody(report, container.resolve<Config>(CONFIG)), report.status === 'unhealthy' ? 503 : 200);
+      const body = healthBody(report, container.resolve<Config>(CONFIG), container.resolve(RUNTIME_WARNINGS).list());
+      return raw(body, report.status === 'unhealthy' ? 503 : 200);
     },
   };
 }
@@ -149,6 +160,8 @@ function live(path: string, operationId: string, deprecated?: Deprecation): Rout
     path,
     operationId,
     public: true,
+    // Probes of load balancers and monitors are never refused.
+    rateLimit: 'exempt',
     deprecated,
     tags: ['Health'],
     summary: deprecated ? 'Liveness (previous gateway path)' : 'Liveness: the process answers',
@@ -166,6 +179,8 @@ function ready(path: string, operationId: string, deprecated?: Deprecation): Rou
     path,
     operationId,
     public: true,
+    // Probes of load balancers and monitors are never refused.
+    rateLimit: 'exempt',
     deprecated,
     tags: ['Health'],
     summary: deprecated ? 'Readiness (previous gateway path)' : 'Readiness: required dependencies answer',

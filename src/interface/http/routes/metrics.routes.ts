@@ -7,6 +7,7 @@ export function metricsRoutes(): RouteSpec[] {
       method: 'get',
       path: '/metrics',
       operationId: 'getMetrics',
+      rateLimit: 'exempt',
       public: true,
       tags: ['Health'],
       summary: 'Prometheus metrics',

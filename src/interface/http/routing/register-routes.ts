@@ -4,6 +4,7 @@ import type { DependencyContainer } from 'tsyringe';
 import { AppError } from '../../../domain/errors/app-error';
 import { compileValidator, validationError, type CompiledValidator } from './request-validator';
 import { successEnvelope } from '../envelope';
+import { onResponseEnd } from '../response-lifecycle';
 import { deprecationHeaders, requiresAuth, toRouterPath, type RouteReply, type RouteSpec } from './route-spec';
 
 export type Authenticator = (ctx: Context) => Promise<unknown>;
@@ -26,7 +27,7 @@ function writeReply(ctx: Context, reply: RouteReply): void {
  */
 function requestSignal(ctx: Context): AbortSignal {
   const controller = new AbortController();
-  ctx.res.once('close', () => {
+  onResponseEnd(ctx.res, 'abort signal', () => {
     if (!ctx.res.writableFinished) controller.abort(new Error('client disconnected'));
   });
   ctx.state.abortRequest = (reason: Error) => controller.abort(reason);
@@ -76,7 +77,9 @@ function routeMiddleware(spec: RouteSpec, container: DependencyContainer, authen
 }
 
 export function buildRouter(routes: readonly RouteSpec[], container: DependencyContainer, authenticate: Authenticator): Router {
-  const router = new Router();
+  // One spelling per operation: case-sensitive, and a trailing slash is another path. `/V1/...` or
+  // `/v1/models/` is a 404, never a second way in that the checks keyed on the path would miss.
+  const router = new Router({ strict: true, sensitive: true });
   const seen = new Set<string>();
   for (const spec of routes) {
     const key = `${spec.method} ${spec.path}`;
@@ -85,6 +88,24 @@ export function buildRouter(routes: readonly RouteSpec[], container: DependencyC
     router[spec.method](spec.operationId, spec.routerPath ?? toRouterPath(spec.path), routeMiddleware(spec, container, authenticate));
   }
   return router;
+}
+
+/**
+ * Before anything else looks at the request: which operation the router will run (`ctx.state.route`),
+ * so the limits use that operation's spec and never a pattern of the raw path.
+ */
+export function matchRoute(router: Router, routes: readonly RouteSpec[]): Middleware {
+  const byName = new Map(routes.map((spec) => [spec.operationId, spec]));
+  return (ctx, next) => {
+    for (const layer of router.match(ctx.path, ctx.method).pathAndMethod) {
+      const spec = layer.name ? byName.get(layer.name) : undefined;
+      if (spec) {
+        ctx.state.route = spec;
+        break;
+      }
+    }
+    return next();
+  };
 }
 
 /**

@@ -1,13 +1,12 @@
-import type { ValidateFunction } from 'ajv';
 import type { TSchema } from 'typebox';
 import { AppError } from '../../../domain/errors/app-error';
-import { createAjv, toFieldErrors, type FieldError } from '../../../support/json-schema';
+import { boundedValidators, MAX_REPORTED_ERRORS, toFieldErrors, type FieldError } from '../../../support/json-schema';
 import { textRuleViolations } from './text-rule';
 
 // Bodies: no coercion, nothing removed — an unknown field is an error, not silently dropped.
-const bodyAjv = createAjv({ coerceTypes: false, removeAdditional: false, useDefaults: false });
+const bodyValidator = boundedValidators({ coerceTypes: false, removeAdditional: false, useDefaults: false });
 // Path and query values arrive as text.
-const textAjv = createAjv({ coerceTypes: 'array', removeAdditional: false, useDefaults: true });
+const textValidator = boundedValidators({ coerceTypes: 'array', removeAdditional: false, useDefaults: true });
 
 export type Location = 'path' | 'query' | 'body';
 
@@ -17,10 +16,10 @@ export interface CompiledValidator {
 
 /** The schema, then the text rule (text-rule.ts) on every string: the one place both are applied. */
 export function compileValidator(schema: TSchema, location: Location): CompiledValidator {
-  const validate: ValidateFunction = (location === 'body' ? bodyAjv : textAjv).compile(schema);
+  const validate = (location === 'body' ? bodyValidator : textValidator)(schema);
   return (value: unknown) => {
-    const fields = validate(value) ? [] : toFieldErrors(validate.errors);
-    return [...fields, ...textRuleViolations(value)].map((f) => ({ ...f, location }));
+    const fields = toFieldErrors(validate(value));
+    return [...fields, ...textRuleViolations(value)].slice(0, MAX_REPORTED_ERRORS).map((f) => ({ ...f, location }));
   };
 }
 

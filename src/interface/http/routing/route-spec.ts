@@ -48,6 +48,13 @@ export interface Deprecation {
   sunset?: string;
 }
 
+/**
+ * The per-user limit an operation counts against (RATE_LIMIT_CHAT, _BATCH, _READS, _WRITES), or
+ * `exempt` for probes, scrapes and documentation, which no limit ever refuses.
+ */
+export type EndpointClass = 'chat' | 'batch' | 'reads' | 'writes';
+export type RateLimitClass = EndpointClass | 'exempt';
+
 export interface RouteSpec {
   method: HttpMethod;
   /** OpenAPI form: `/v1/conversations/{id}`. */
@@ -63,10 +70,17 @@ export interface RouteSpec {
   tags: string[];
   /** Public routes need no token; everything under /v1 is authenticated whatever this says. */
   public?: boolean;
+  /** Which rate limit applies; by default `reads` for GET and `writes` for every other method. */
+  rateLimit?: RateLimitClass;
   params?: TSchema;
   query?: TSchema;
   body?: TSchema;
   bodyExample?: unknown;
+  /**
+   * A body the handler reads itself as a stream (an uploaded file): documented with this schema,
+   * never parsed or validated before the handler, and exempt from BODY_LIMIT_BYTES.
+   */
+  rawBody?: { contentType: string; schema: TSchema; example?: unknown };
   responses: Record<number, ResponseSpec>;
   /** Error codes this operation can answer besides the generic ones added for auth and bodies. */
   errors?: ErrorCode[];
@@ -99,11 +113,15 @@ export function deprecationHeaders(d: Deprecation): Record<string, string> {
   };
 }
 
-/** Probes of load balancers, metrics scrapes and documentation assets are never rate-limited. */
-const RATE_LIMIT_EXEMPT = /^\/(health(\/.*)?|live|ready|metrics|docs(\/.*)?|openapi\.json)$/;
-
-export function isRateLimitExempt(path: string): boolean {
-  return RATE_LIMIT_EXEMPT.test(path);
+/**
+ * The limit class of an operation: what its spec says, else by method. Requests that match no
+ * operation (404, 405) are classed by their method alone. Never derived from the raw path, which a
+ * client can spell in ways the router does not serve.
+ */
+export function rateLimitClassOf(spec: Pick<RouteSpec, 'rateLimit'> & { method: string }): RateLimitClass {
+  if (spec.rateLimit) return spec.rateLimit;
+  const method = spec.method.toLowerCase();
+  return method === 'get' || method === 'head' ? 'reads' : 'writes';
 }
 
 export function isAuthenticatedPath(path: string): boolean {

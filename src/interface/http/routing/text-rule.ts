@@ -1,4 +1,4 @@
-import type { FieldError } from '../../../support/json-schema';
+import { MAX_REPORTED_ERRORS, type FieldError } from '../../../support/json-schema';
 
 /**
  * The rule for text in requests: every string (and every object key) of a body, query or path
@@ -38,6 +38,8 @@ function printable(key: string): string {
 export function textRuleViolations(value: unknown, root = ''): FieldError[] {
   const out: FieldError[] = [];
   const visit = (v: unknown, path: string, depth: number): void => {
+    // Reported errors are capped; so is the walk that finds them.
+    if (out.length >= MAX_REPORTED_ERRORS) return;
     if (typeof v === 'string') {
       const problem = problemOf(v);
       if (problem) out.push({ path: path || '(root)', message: problem });

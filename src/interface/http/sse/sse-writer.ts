@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { guardedFor, onResponseEnd } from '../response-lifecycle';
 
 export const PING_INTERVAL_MS = 15_000;
 
@@ -33,9 +34,10 @@ export class SseWriter {
     private readonly res: ServerResponse,
     pingMs: number = PING_INTERVAL_MS,
   ) {
-    this.ping = setTimeout(() => this.onSilence(), pingMs);
+    // A timer's callback runs outside any request: a failure in it is reported, never thrown.
+    this.ping = setTimeout(() => guardedFor(res, 'SSE ping', () => this.onSilence()), pingMs);
     this.ping.unref();
-    res.once('close', () => this.dispose());
+    onResponseEnd(res, 'SSE writer', () => this.dispose());
   }
 
   get isCommitted(): boolean {
@@ -127,14 +129,16 @@ export class SseWriter {
       return;
     }
     this.blocked = true;
+    // Assigned below; a response already over calls `done` during the subscription itself.
+    let unsubscribe = (): void => undefined;
     const done = (): void => {
       this.res.off('drain', done);
-      this.res.off('close', done);
+      unsubscribe();
       this.blocked = false;
       this.flush();
     };
     this.res.on('drain', done);
-    this.res.on('close', done);
+    unsubscribe = onResponseEnd(this.res, 'SSE drain wait', done);
   };
 
   private takePending(): string | undefined {
