@@ -4,7 +4,7 @@
  * helper processes), the gateway's production build (`NODE_ENV=production node dist/src/main.js`),
  * the bare references and the load generators. Writes bench/results/latest.json and prints a table.
  *
- *   BENCH_ONLY=overhead,concurrency,relay,cached,profile   run some scenarios only
+ *   BENCH_ONLY=overhead,concurrency,relay,cached,streamlog,profile   run some scenarios only
  *   BENCH_STREAMS=100,500,1000                     the concurrency levels of scenario 2
  *   BENCH_REDIS_URL=redis://127.0.0.1:6379         give the gateway a Redis (cache, limits, stream slots)
  *   BENCH_CPU_PROF=1                               write a V8 CPU profile of the gateway to bench/results/
@@ -22,6 +22,7 @@ import { concurrencyScenario } from './scenarios/concurrency.scenario';
 import { overheadScenario } from './scenarios/overhead.scenario';
 import { profileScenario } from './scenarios/profile.scenario';
 import { relayScenario } from './scenarios/relay.scenario';
+import { streamLogScenario } from './scenarios/stream-log.scenario';
 import { RpcChild } from './support/child-rpc';
 import { startGateway, type GatewayProcess } from './support/gateway-process';
 import { openFileLimit } from './support/proc';
@@ -36,7 +37,7 @@ const SECRET_SETTINGS = new Set(
     .map((s) => s.env),
 );
 const RESULTS = path.join(ROOT, 'bench/results');
-const SCENARIOS = ['overhead', 'concurrency', 'relay', 'cached', 'profile'] as const;
+const SCENARIOS = ['overhead', 'concurrency', 'relay', 'cached', 'streamlog', 'profile'] as const;
 const USERS = 1000;
 /** Sockets per upstream: the 1,000 concurrent streams each hold one to LiteLLM (the default, 100, would queue them). */
 const POOL_SIZE = 1100;
@@ -215,6 +216,11 @@ async function main(): Promise<void> {
       const r = await cachedReadsScenario(ctx);
       figures.push(...r.figures);
       details.cached_reads = r.detail;
+    }
+    if (wanted.has('streamlog')) {
+      const r = await streamLogScenario(ctx);
+      figures.push(...r.figures);
+      details.stream_log = r.detail;
     }
     await gateway.stop();
     if (wanted.has('profile')) details.cpu_profile = (await profileScenario(ctx)).detail;

@@ -1137,7 +1137,7 @@ export interface components {
             /** @enum {unknown} */
             reason?: "already_imported" | "empty";
             /** @enum {unknown} */
-            code?: "INVALID_JSON" | "BAD_REQUEST" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_EXPIRED" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "ACCOUNT_NOT_PROVISIONED" | "MODEL_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CONFIRMATION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "UPSTREAM_CONTRACT" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" | "SERVICE_SHUTTING_DOWN";
+            code?: "INVALID_JSON" | "BAD_REQUEST" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_EXPIRED" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "ACCOUNT_NOT_PROVISIONED" | "MODEL_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CONFIRMATION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "UPSTREAM_CONTRACT" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" | "SERVICE_SHUTTING_DOWN" | "STREAM_INTERRUPTED";
             message?: string;
             /** @description Source nodes left out, by reason: `system`, `tool` (tool messages and calls), `empty`, `non_text` (images, files, code), `unknown_role`, `leading_assistant` (a reply before any question), `root_fork` (an edit of the very first question: the store forks branches at a message, so only the thread shown last keeps its first question). */
             skipped_nodes: {

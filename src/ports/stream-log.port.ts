@@ -82,8 +82,12 @@ export interface StreamLog {
    * the log: no polling loop per reader.
    */
   read(streamId: string, afterSeq: number, options: ReadOptions): AsyncIterable<LoggedEvent>;
-  /** Refreshes the producer's heartbeat; false when the turn is no longer running as `producer`'s (claimed). */
-  heartbeat(streamId: string, producer: string, nowMs: number): Promise<boolean>;
+  /**
+   * Refreshes the producer's heartbeat: `lost` when the turn is no longer running as `producer`'s
+   * (claimed), `stop` when a stop was requested (a second path besides the stop channel, which
+   * delivers only to replicas subscribed at that moment).
+   */
+  heartbeat(streamId: string, producer: string, nowMs: number): Promise<HeartbeatAnswer>;
   /** A listener is following the turn (for the orphan rule). */
   markListened(streamId: string, nowMs: number): Promise<void>;
   /** When a listener last said it follows the turn, if ever. */
@@ -97,12 +101,14 @@ export interface StreamLog {
    * and `finish`es the turn.
    */
   claim(streamId: string, producer: string, beforeMs: number): Promise<ClaimedTurn | undefined>;
-  /** Asks the turn's producer, wherever it runs, to stop. */
+  /** Asks the turn's producer, wherever it runs, to stop (on the channel now, and at its next heartbeat). */
   requestStop(streamId: string): Promise<void>;
   /** Stop requests for any turn (the producer checks whether the turn is its own). */
   onStopRequest(handler: (streamId: string) => void): () => void;
   close(): Promise<void>;
 }
+
+export type HeartbeatAnswer = 'alive' | 'stop' | 'lost';
 
 export interface ReadOptions {
   signal: AbortSignal;

@@ -135,12 +135,12 @@ export function describeStreamLogContract(name: string, make: () => Promise<Stre
     it('lets only the producer heartbeat and finish the turn', async () => {
       const r = record();
       await s.log.open(r, { token: 't' }, 'p1', Date.now());
-      expect(await s.log.heartbeat(r.stream_id, 'p1', Date.now())).to.equal(true);
-      expect(await s.log.heartbeat(r.stream_id, 'p2', Date.now())).to.equal(false);
+      expect(await s.log.heartbeat(r.stream_id, 'p1', Date.now())).to.equal('alive');
+      expect(await s.log.heartbeat(r.stream_id, 'p2', Date.now())).to.equal('lost');
       expect(await s.other.finish(r.stream_id, 'p2', done(1), 'completed', Date.now())).to.equal(false);
       expect(await s.log.finish(r.stream_id, 'p1', done(1), 'completed', Date.now())).to.equal(true);
       expect(await s.log.finish(r.stream_id, 'p1', done(2), 'completed', Date.now())).to.equal(false);
-      expect(await s.log.heartbeat(r.stream_id, 'p1', Date.now())).to.equal(false);
+      expect(await s.log.heartbeat(r.stream_id, 'p1', Date.now())).to.equal('lost');
     });
 
     it('claims a turn whose heartbeat lapsed exactly once, fencing the old producer off', async () => {
@@ -161,7 +161,7 @@ export function describeStreamLogContract(name: string, make: () => Promise<Stre
         { type: 'delta', content: 'tial' },
       ]);
       const winner = claims[0] ? 'p2' : 'p3';
-      expect(await s.log.heartbeat(r.stream_id, 'p1', Date.now())).to.equal(false);
+      expect(await s.log.heartbeat(r.stream_id, 'p1', Date.now())).to.equal('lost');
       expect(await s.log.finish(r.stream_id, 'p1', done(3), 'completed', Date.now())).to.equal(false);
       expect(await s.other.lapsed(Date.now() - 1000)).to.not.include(r.stream_id);
       const terminal: LoggedEvent = { seq: 3, event: { type: 'error', code: 'STREAM_INTERRUPTED', message: 'lost' } };
@@ -189,6 +189,18 @@ export function describeStreamLogContract(name: string, make: () => Promise<Stre
       expect(await s.log.lastListened(r.stream_id)).to.equal(undefined);
       await s.other.markListened(r.stream_id, 1234);
       expect(await s.log.lastListened(r.stream_id)).to.equal(1234);
+    });
+
+    it('tells the producer of a stop request at its next heartbeat, even with no one subscribed', async () => {
+      const r = record();
+      await s.log.open(r, { token: 't' }, 'p1', Date.now());
+      expect(await s.log.heartbeat(r.stream_id, 'p1', Date.now())).to.equal('alive');
+      await s.other.requestStop(r.stream_id);
+      expect(await s.log.heartbeat(r.stream_id, 'p1', Date.now())).to.equal('stop');
+      // A stop request for an unknown turn leaves nothing behind.
+      const unknown = randomUUID();
+      await s.other.requestStop(unknown);
+      expect(await s.other.get(unknown)).to.equal(undefined);
     });
 
     it('delivers a stop request to every handle', async () => {

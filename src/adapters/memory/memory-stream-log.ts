@@ -1,5 +1,6 @@
 import type {
   ClaimedTurn,
+  HeartbeatAnswer,
   LoggedEvent,
   ReadOptions,
   StreamLog,
@@ -15,6 +16,7 @@ interface TurnLog {
   producer: string;
   heartbeatAt: number;
   listenedAt: number | undefined;
+  stopRequested: boolean;
   events: LoggedEvent[];
   /** Readers waiting for the next event. */
   waiters: Set<() => void>;
@@ -45,6 +47,7 @@ export class MemoryStreamLog implements StreamLog {
       producer,
       heartbeatAt: nowMs,
       listenedAt: undefined,
+      stopRequested: false,
       events: [],
       waiters: new Set(),
       expiry: undefined,
@@ -102,11 +105,11 @@ export class MemoryStreamLog implements StreamLog {
     }
   }
 
-  async heartbeat(streamId: string, producer: string, nowMs: number): Promise<boolean> {
+  async heartbeat(streamId: string, producer: string, nowMs: number): Promise<HeartbeatAnswer> {
     const log = this.turns.get(streamId);
-    if (!log || log.producer !== producer || log.record.status !== 'running') return false;
+    if (!log || log.producer !== producer || log.record.status !== 'running') return 'lost';
     log.heartbeatAt = nowMs;
-    return true;
+    return log.stopRequested ? 'stop' : 'alive';
   }
 
   async markListened(streamId: string, nowMs: number): Promise<void> {
@@ -131,6 +134,8 @@ export class MemoryStreamLog implements StreamLog {
   }
 
   async requestStop(streamId: string): Promise<void> {
+    const log = this.turns.get(streamId);
+    if (log) log.stopRequested = true;
     for (const handler of this.stopHandlers) handler(streamId);
   }
 

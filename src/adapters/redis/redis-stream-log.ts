@@ -3,6 +3,7 @@ import type { Logger } from '../../ports/logger.port';
 import {
   isTerminal,
   type ClaimedTurn,
+  type HeartbeatAnswer,
   type LoggedEvent,
   type ReadOptions,
   type StreamLog,
@@ -11,7 +12,7 @@ import {
   type TurnStatus,
 } from '../../ports/stream-log.port';
 import { decodeEntry, encodeEvent, entryFields } from './redis-turn-codec';
-import { CLAIM_SCRIPT, FINISH_SCRIPT, HEARTBEAT_SCRIPT } from './redis-turn-scripts';
+import { CLAIM_SCRIPT, FINISH_SCRIPT, HEARTBEAT_SCRIPT, REQUEST_STOP_SCRIPT } from './redis-turn-scripts';
 
 export interface RedisStreamLogOptions {
   /** REDIS_KEY_PREFIX: deployments sharing a Redis keep their turns apart. */
@@ -185,8 +186,8 @@ export class RedisStreamLog implements StreamLog {
     }
   }
 
-  async heartbeat(streamId: string, producer: string, nowMs: number): Promise<boolean> {
-    const ok = await this.redis.eval(
+  async heartbeat(streamId: string, producer: string, nowMs: number): Promise<HeartbeatAnswer> {
+    const answer = await this.redis.eval(
       HEARTBEAT_SCRIPT,
       3,
       this.hashKey(streamId),
@@ -196,7 +197,7 @@ export class RedisStreamLog implements StreamLog {
       nowMs,
       streamId,
     );
-    return ok === 1;
+    return answer === 2 ? 'stop' : answer === 1 ? 'alive' : 'lost';
   }
 
   async markListened(streamId: string, nowMs: number): Promise<void> {
@@ -230,7 +231,7 @@ export class RedisStreamLog implements StreamLog {
   }
 
   async requestStop(streamId: string): Promise<void> {
-    await this.redis.publish(this.channel, streamId);
+    await Promise.all([this.redis.eval(REQUEST_STOP_SCRIPT, 1, this.hashKey(streamId)), this.redis.publish(this.channel, streamId)]);
   }
 
   onStopRequest(handler: (streamId: string) => void): () => void {

@@ -7,10 +7,20 @@
  * `1-0` (any later `0-n` append of the fenced producer then fails), the terminal event is `2-0`.
  */
 
-/** ARGV: producer, now, stream id. 1 when the heartbeat was refreshed, 0 when the turn is not this producer's. */
+/**
+ * ARGV: producer, now, stream id. 0 when the turn is not this producer's; else the heartbeat is
+ * refreshed and the answer is 2 when a stop was requested (field `x`), 1 otherwise.
+ */
 export const HEARTBEAT_SCRIPT = `
 if redis.call('HGET', KEYS[1], 's') ~= 'running' or redis.call('HGET', KEYS[1], 'o') ~= ARGV[1] then return 0 end
 redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+if redis.call('HEXISTS', KEYS[1], 'x') == 1 then return 2 end
+return 1
+`;
+
+/** ARGV: none. Marks a stop request on a turn that exists (its producer sees it at the next heartbeat). */
+export const REQUEST_STOP_SCRIPT = `
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'x', '1') end
 return 1
 `;
 

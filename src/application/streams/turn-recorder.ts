@@ -122,10 +122,15 @@ export class TurnRecorder {
 
     const beat = async (): Promise<void> => {
       const at = this.clock.nowMs();
-      if (writer.isWorking && !(await this.log.heartbeat(streamId, producer, at).catch(() => true))) {
+      const answer = writer.isWorking ? await this.log.heartbeat(streamId, producer, at).catch(() => 'alive' as const) : 'alive';
+      if (answer === 'lost') {
         // Another replica took the turn over (this one looked dead): it saves and ends it.
         this.logger.warn({ stream_id: streamId }, 'turn claimed by another replica; stopping here');
         stop('orphaned');
+        return;
+      }
+      if (answer === 'stop') {
+        stop('user');
         return;
       }
       if (clientGoneAt === undefined) return;

@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { scrape } from '../../support/prometheus';
 import { SseClient } from '../../support/sse-client';
 import { USER_A, USER_B } from '../../support/tokens';
 import {
@@ -180,5 +181,64 @@ describe('resumable chat streams, embedded default (in-process stream log)', () 
     const conversation = await fullConversation(h, USER_A, conversationId);
     const reply = (conversation.messages as Json[]).find((m) => m.role === 'assistant');
     expect(reply?.content ?? '').to.not.equal(`Echo: ${LONG}`);
+  });
+});
+
+describe('orphaned turns (STREAM_ORPHAN_SECONDS), embedded default', () => {
+  let h: ChatHarness;
+  const WORDS = Array.from({ length: 60 }, (_, i) => `w${i}`).join(' ');
+  beforeEach(async () => {
+    h = await startChat('embedded', { LOCAL_MODEL_TOKEN_DELAY_MS: '100', STREAM_ORPHAN_SECONDS: '1', STREAM_HEARTBEAT_MS: '100' });
+  });
+  afterEach(async () => h.close());
+
+  async function turnOf(streamId: string): Promise<Json | undefined> {
+    const list = await h.app.json<Json>('/v1/chat/streams', get(USER_A));
+    return (list.body.data.streams as Json[]).find((s) => s.stream_id === streamId);
+  }
+
+  it('stops a turn nobody listens to and saves its text as interrupted; the metrics count it', async () => {
+    const before = await scrape(h.app);
+    const sse = await openStream(h, USER_A, { message: WORDS });
+    const streamId = sse.response.headers.get('x-stream-id')!;
+    const conversationId = sse.response.headers.get('x-conversation-id')!;
+    await nextEvent(sse);
+    sse.abort();
+    const ended = await eventuallyAsync(
+      async () => {
+        const turn = await turnOf(streamId);
+        return turn && turn.status !== 'running' ? turn : undefined;
+      },
+      'the orphaned turn to end',
+      2000,
+    );
+    expect(ended.status).to.equal('interrupted');
+    const conversation = await fullConversation(h, USER_A, conversationId);
+    const reply = (conversation.messages as Json[]).find((m) => m.role === 'assistant')!;
+    expect(reply.content.length).to.be.greaterThan(0);
+    expect(`Echo: ${WORDS}`.startsWith(reply.content)).to.equal(true);
+    expect(reply.content).to.not.equal(`Echo: ${WORDS}`);
+    expect(h.memoryStore!.isInterrupted(reply.id)).to.equal(true);
+    // A resume afterwards replays the turn and its end.
+    const replay = await resume(h, USER_A, streamId);
+    await replay.readAll();
+    expect(parseChunk(replay.data[replay.data.length - 2]!).stopped).to.deep.equal({ reason: 'orphaned' });
+    const after = await scrape(h.app);
+    const count = (s: Awaited<ReturnType<typeof scrape>>, event: string) => s.value('chat_stream_turn_events_total', { event });
+    expect(count(after, 'orphaned') - count(before, 'orphaned')).to.equal(1);
+    expect(count(after, 'resumed') - count(before, 'resumed')).to.equal(1);
+  });
+
+  it('keeps a turn someone follows through a resume running to its end', async () => {
+    const sse = await openStream(h, USER_A, { message: 'a b c d e f g h i j k l m n o p q r s t' });
+    const streamId = sse.response.headers.get('x-stream-id')!;
+    await nextEvent(sse);
+    sse.abort();
+    const follower = await resume(h, USER_A, streamId);
+    await follower.readAll();
+    const final = parseChunk(follower.data[follower.data.length - 2]!);
+    expect(final.stopped).to.equal(undefined);
+    expect(final.choices[0].finish_reason).to.equal('stop');
+    expect((await turnOf(streamId))?.status).to.equal('completed');
   });
 });
