@@ -48,7 +48,7 @@ describe('Security headers, CSP and CORS', () => {
 
   before(async () => {
     app = await startApp({
-      config: testConfig({ CORS_ORIGINS: ALLOWED_ORIGIN, RATE_LIMIT_WRITES: '2', BODY_LIMIT_BYTES: '1024' }),
+      config: testConfig({ CORS_ORIGINS: ALLOWED_ORIGIN, RATE_LIMIT_WRITES: '3', BODY_LIMIT_BYTES: '1024' }),
       extraRoutes: [ITEM_ROUTE, BOOM_ROUTE],
       configure: (c) => c.registerInstance(LLM_GATEWAY, new ScriptedLlmGateway()),
     });
@@ -84,7 +84,7 @@ describe('Security headers, CSP and CORS', () => {
         expectSecurityHeaders(res, what);
         await res.body?.cancel();
       }
-      // The write budget (2) is spent by the 415 and the 422 above (the 413 is refused before authentication): the next write is refused.
+      // The write budget (3) is spent by the 413, the 415 and the 422 above (a user's limit is checked before the body is read): the next write is refused.
       const limited = await app.request('/v1/conversations', { method: 'POST', headers: json, body: '{}' });
       expect(limited.status).to.equal(429);
       expectSecurityHeaders(limited, '429');
