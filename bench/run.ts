@@ -10,6 +10,7 @@
  *   BENCH_CPU_PROF=1                               write a V8 CPU profile of the gateway to bench/results/
  *   BENCH_HEAP_SNAPSHOT=1                          write a heap snapshot of the gateway at 1,000 open streams
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -153,6 +154,8 @@ async function main(): Promise<void> {
       JWT_SECRET_KEY: secret,
       JWT_ALLOWED_ALGORITHMS: 'HS256',
       ENABLE_METRICS: 'true',
+      // Production refuses public metrics; the bench scrapes them with this run's token.
+      METRICS_TOKEN: randomBytes(24).toString('base64url'),
       LOG_LEVEL: 'info',
       CONNECTION_POOL_SIZE: String(POOL_SIZE),
       RATE_LIMIT_ANONYMOUS: '1000000',

@@ -119,7 +119,7 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
 
   ctx.progress(`${label}: ${n} streams through the gateway for ${HOLD_SECONDS} s`);
   await warmSockets(ctx.agent, new URL('/health/live', ctx.gateway.baseUrl), n);
-  const watch = await GatewayWatch.start(ctx.gateway.baseUrl);
+  const watch = await GatewayWatch.start(ctx.gateway.baseUrl, ctx.gatewaySettings.METRICS_TOKEN);
   if (n === 1000 && ctx.gateway.heapSnapshot()) {
     ctx.progress(`${label}: heap snapshot of the idle gateway`);
     // Writing it stops the gateway for a while; a request answered means it is done.

@@ -1,10 +1,10 @@
 import http from 'node:http';
 
-/** The gateway's `/metrics` text. */
-export function scrape(baseUrl: string): Promise<string> {
+/** The gateway's `/metrics` text (with its METRICS_TOKEN: production refuses public metrics). */
+export function scrape(baseUrl: string, token?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     http
-      .get(`${baseUrl}/metrics`, (res) => {
+      .get(`${baseUrl}/metrics`, { headers: token ? { Authorization: `Bearer ${token}` } : {} }, (res) => {
         let text = '';
         res.setEncoding('utf8');
         res.on('data', (part: string) => (text += part));
@@ -52,11 +52,14 @@ export class GatewayWatch {
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> = Promise.resolve();
 
-  private constructor(private readonly baseUrl: string) {}
+  private constructor(
+    private readonly baseUrl: string,
+    private readonly token: string | undefined,
+  ) {}
 
-  static async start(baseUrl: string, everyMs = 500): Promise<GatewayWatch> {
-    const watch = new GatewayWatch(baseUrl);
-    watch.idle = memoryOf(await scrape(baseUrl));
+  static async start(baseUrl: string, token?: string, everyMs = 500): Promise<GatewayWatch> {
+    const watch = new GatewayWatch(baseUrl, token);
+    watch.idle = memoryOf(await scrape(baseUrl, token));
     watch.timer = setInterval(() => {
       watch.inFlight = watch.inFlight.then(() => watch.read());
     }, everyMs);
@@ -77,7 +80,7 @@ export class GatewayWatch {
   private async read(): Promise<void> {
     let text: string;
     try {
-      text = await scrape(this.baseUrl);
+      text = await scrape(this.baseUrl, this.token);
     } catch {
       return;
     }

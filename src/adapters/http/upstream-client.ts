@@ -1,11 +1,14 @@
-import axios, { type AxiosError, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
-import axiosRetry, { exponentialDelay, isNetworkError, retryAfter } from 'axios-retry';
+import axios, { CanceledError, type AxiosError, type AxiosInstance, type AxiosRequestConfig, type AxiosResponse } from 'axios';
+import axiosRetry from 'axios-retry';
 import http from 'node:http';
 import https from 'node:https';
 import { AppError } from '../../domain/errors/app-error';
 import type { Clock } from '../../ports/clock.port';
 import type { Logger } from '../../ports/logger.port';
 import { CircuitBreaker } from './circuit-breaker';
+import { directRequest, isDirectConfig, type DirectAgents } from './direct-transport';
+import { proxyConfigured } from '../../config/proxy-environment';
+import { isOversized, isRetryableStatus, isTimeout, retryDelayMs, shouldRetry } from './retry-policy';
 import { NOOP_UPSTREAM_OBSERVER, type CallOutcome, type UpstreamObserver } from './upstream-observer';
 
 /** Every keep-alive pool of every upstream client, so shutdown can close them all. */
@@ -34,6 +37,8 @@ export interface UpstreamClientOptions {
   observer?: UpstreamObserver;
   /** Largest answer read into memory (UPSTREAM_MAX_RESPONSE_BYTES); streamed bodies set their own bound. */
   maxResponseBytes?: number;
+  /** `axios` sends every call through axios (tests of that path); by default the direct transport when it can. */
+  transport?: 'auto' | 'axios';
 }
 
 export interface UpstreamRequest extends AxiosRequestConfig {
@@ -63,19 +68,14 @@ const NETWORK_DOWN = new Set([
 /** Bound of a buffered answer when the owner gives none: far above any legitimate answer, far below the heap. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
-/** axios gave up reading an answer longer than maxContentLength. */
-function isOversized(err: AxiosError): boolean {
-  return err.code === 'ERR_BAD_RESPONSE' && err.message.startsWith('maxContentLength size of');
-}
-
-function isTimeout(err: AxiosError): boolean {
-  return err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT' || err.code === 'ERR_CANCELED_TIMEOUT' || /timeout/i.test(err.message);
-}
-
 /**
  * The HTTP client of one upstream: a keep-alive pool of `poolSize` sockets, explicit timeouts,
  * retries with exponential backoff, jitter and `Retry-After` for idempotent calls only, a circuit
- * breaker, and one log line per call (operation, status, duration, request id; never a header).
+ * breaker, and one debug log line per call (operation, status, duration, request id; never a header).
+ *
+ * Calls go out through the direct `node:http` transport (direct-transport.ts) when their config is
+ * one it handles exactly as axios would and no proxy is configured in the environment; otherwise
+ * through axios with axios-retry. Both follow retry-policy.ts.
  *
  * Any HTTP status comes back as a response for the adapter to translate (each upstream has its own
  * error shapes); network failures, timeouts and an open circuit become AppErrors here.
@@ -84,6 +84,9 @@ export class UpstreamClient {
   readonly http: AxiosInstance;
   readonly breaker: CircuitBreaker;
   private readonly observer: UpstreamObserver;
+  /** The pools the direct transport uses; undefined when a proxy is configured (axios then handles every call). */
+  private readonly direct: DirectAgents | undefined;
+  private readonly maxRetryDelayMs: number;
 
   constructor(
     readonly options: UpstreamClientOptions,
@@ -101,6 +104,7 @@ export class UpstreamClient {
     const httpsAgent = new https.Agent(agentOptions);
     POOLS.add(httpAgent);
     POOLS.add(httpsAgent);
+    this.direct = options.transport === 'axios' || proxyConfigured(options.baseURL) ? undefined : { http: httpAgent, https: httpsAgent };
     this.http = axios.create({
       baseURL: options.baseURL,
       timeout: options.timeoutMs,
@@ -125,26 +129,59 @@ export class UpstreamClient {
       clock,
     );
     const maxRetryDelayMs = options.maxRetryDelayMs ?? 2_000;
+    this.maxRetryDelayMs = maxRetryDelayMs;
     axiosRetry(this.http, {
       retries: options.retries ?? 2,
       shouldResetTimeout: true,
       retryCondition: (err) => {
         const state = (err.config as { upstream?: RetryState } | undefined)?.upstream;
-        if (!state?.idempotent || axios.isCancel(err) || isOversized(err)) return false;
-        if (retryAfter(err) > maxRetryDelayMs) return false;
-        const status = err.response?.status;
-        return isNetworkError(err) || isTimeout(err) || status === 429 || (status !== undefined && status >= 500);
+        return shouldRetry(err, state?.idempotent === true, maxRetryDelayMs);
       },
-      retryDelay: (count, err) => Math.min(exponentialDelay(count, err, 100), maxRetryDelayMs),
+      retryDelay: (count, err) => retryDelayMs(count, err, maxRetryDelayMs),
       onRetry: (count, err, config) => {
         const state = (config as { upstream?: RetryState }).upstream;
-        this.observer.retry(options.name, state?.operation ?? 'unknown');
-        this.logger.info(
-          { upstream: options.name, operation: state?.operation, attempt: count + 1, reason: err.response?.status ?? err.code },
-          'upstream retry',
-        );
+        this.onRetry(state?.operation ?? 'unknown', count, err);
       },
     });
+  }
+
+  private onRetry(operation: string, count: number, err: AxiosError): void {
+    this.observer.retry(this.name, operation);
+    this.logger.info({ upstream: this.name, operation, attempt: count + 1, reason: err.response?.status ?? err.code }, 'upstream retry');
+  }
+
+  /** What the axios instance would add to a call: its timeout and answer bound, and the headers. */
+  private withDefaults(config: AxiosRequestConfig, headers: Record<string, string>): AxiosRequestConfig {
+    return {
+      ...config,
+      timeout: config.timeout ?? this.options.timeoutMs,
+      maxContentLength: config.maxContentLength ?? this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      headers,
+    };
+  }
+
+  /** The direct transport with the same retries as axios-retry gives the axios path. */
+  private async sendDirect<T>(
+    agents: DirectAgents,
+    config: AxiosRequestConfig,
+    idempotent: boolean,
+    operation: string,
+  ): Promise<AxiosResponse<T>> {
+    const retries = this.options.retries ?? 2;
+    for (let count = 1; ; count += 1) {
+      let failure: AxiosError;
+      try {
+        const res = await directRequest<T>(agents, this.options.baseURL, config);
+        if (!isRetryableStatus(res.status)) return res;
+        failure = { response: res, config, isAxiosError: true, message: `status ${res.status}` } as AxiosError;
+        if (count > retries || !shouldRetry(failure, idempotent, this.maxRetryDelayMs)) return res;
+      } catch (err) {
+        failure = err as AxiosError;
+        if (count > retries || !shouldRetry(failure, idempotent, this.maxRetryDelayMs)) throw err;
+      }
+      this.onRetry(operation, count, failure);
+      await pause(retryDelayMs(count, failure, this.maxRetryDelayMs), config.signal as AbortSignal | undefined, config);
+    }
   }
 
   get name(): string {
@@ -163,7 +200,10 @@ export class UpstreamClient {
     const started = this.clock.nowMs();
     const headers = { ...(config.headers as Record<string, string> | undefined), ...(requestId ? { 'X-Request-Id': requestId } : {}) };
     try {
-      const res = await this.http.request<T>({ ...config, headers, upstream: { operation, idempotent } } as AxiosRequestConfig);
+      const res =
+        this.direct && isDirectConfig(config)
+          ? await this.sendDirect<T>(this.direct, this.withDefaults(config, headers), idempotent, operation)
+          : await this.http.request<T>({ ...config, headers, upstream: { operation, idempotent } } as AxiosRequestConfig);
       this.finish(operation, res.status, started, requestId);
       return res;
     } catch (err) {
@@ -188,8 +228,9 @@ export class UpstreamClient {
     } else this.breaker.success();
     this.observer.call(this.name, operation, outcome, durationMs);
     const fields = { upstream: this.name, operation, status, duration_ms: durationMs, request_id: requestId };
+    // The request's own record (at info) tells what happened; each upstream call is detail.
     if (status >= 500) this.logger.warn(fields, 'upstream call');
-    else this.logger.info(fields, 'upstream call');
+    else this.logger.debug(fields, 'upstream call');
   }
 
   /** A call that got no HTTP answer: timeout, refused or reset connection, cancellation. */
@@ -198,7 +239,7 @@ export class UpstreamClient {
     const code = (err as AxiosError).code;
     if (axios.isCancel(err) || code === 'ERR_CANCELED') {
       this.breaker.neutral();
-      this.logger.info({ upstream: this.name, operation, duration_ms: durationMs, request_id: requestId }, 'upstream call cancelled');
+      this.logger.debug({ upstream: this.name, operation, duration_ms: durationMs, request_id: requestId }, 'upstream call cancelled');
       return new AppError('UPSTREAM_UNAVAILABLE', 'The request was cancelled', { details: { upstream: this.name, cancelled: true } });
     }
     if (isOversized(err as AxiosError)) {
@@ -228,4 +269,23 @@ export class UpstreamClient {
       details: { upstream: this.name, reason: code && NETWORK_DOWN.has(code) ? code : 'network_error' },
     });
   }
+}
+
+/** Waits before a retry; a cancelled call stops waiting at once. */
+function pause(ms: number, signal: AbortSignal | undefined, config: AxiosRequestConfig): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new CanceledError(undefined, config as never));
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new CanceledError(undefined, config as never));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -1,7 +1,7 @@
 import bunyan from 'bunyan';
 import type { Writable } from 'node:stream';
 import type { Logger } from '../../ports/logger.port';
-import { redact } from './redact';
+import { redactedJson } from './redact';
 
 export interface LoggerOptions {
   level: bunyan.LogLevelString;
@@ -11,15 +11,15 @@ export interface LoggerOptions {
 }
 
 /**
- * bunyan with a raw stream that redacts every record before it is serialised, so no code path
- * (an error message quoting a header, an upstream body echoing a key) can leak a secret.
+ * bunyan with a raw stream that redacts every record as it is serialised, so no code path (an
+ * error message quoting a header, an upstream body echoing a key) can leak a secret.
  */
 export function createLogger(name: string, options: LoggerOptions): Logger & bunyan {
   const target = options.stream ?? process.stdout;
   const secrets = options.secrets ?? [];
   const stream = {
     write(record: object): void {
-      target.write(`${JSON.stringify(redact(record, secrets))}\n`);
+      target.write(`${redactedJson(record, secrets)}\n`);
     },
   };
   return bunyan.createLogger({

@@ -8,8 +8,13 @@ const LITELLM_KEY = /\bsk-[A-Za-z0-9_-]{8,}/g;
 export const REDACTED = '[REDACTED]';
 export const TRUNCATED = '[TRUNCATED]';
 
+/** Cheap filter: a string none of the patterns can match is left as it is without three regex passes. */
+const MAY_HOLD_TOKEN = /bearer|eyJ|sk-/i;
+
 function redactString(value: string, secrets: readonly string[]): string {
-  let out = value.replace(BEARER, `$1 ${REDACTED}`).replace(JWT_LIKE, REDACTED).replace(LITELLM_KEY, REDACTED);
+  let out = MAY_HOLD_TOKEN.test(value)
+    ? value.replace(BEARER, `$1 ${REDACTED}`).replace(JWT_LIKE, REDACTED).replace(LITELLM_KEY, REDACTED)
+    : value;
   for (const secret of secrets) {
     if (out.includes(secret)) out = out.split(secret).join(REDACTED);
   }
@@ -34,4 +39,20 @@ export function redact(value: unknown, secrets: readonly string[] = [], depth = 
       SECRET_FIELD.test(k) && v !== undefined && v !== null ? REDACTED : redact(v, secrets, depth + 1),
     ]),
   );
+}
+
+/**
+ * A log record as one JSON line with the same redaction as `redact`, applied while serialising
+ * (a `JSON.stringify` replacer) instead of on a deep copy: one walk of the record, no copy. A
+ * record `JSON.stringify` refuses (a cycle) falls back to the depth-limited copy.
+ */
+export function redactedJson(record: object, secrets: readonly string[] = []): string {
+  try {
+    return JSON.stringify(record, (key: string, value: unknown): unknown => {
+      if (key !== '' && value !== undefined && value !== null && SECRET_FIELD.test(key)) return REDACTED;
+      return typeof value === 'string' ? redactString(value, secrets) : value;
+    });
+  } catch {
+    return JSON.stringify(redact(record, secrets));
+  }
 }

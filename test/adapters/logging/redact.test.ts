@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { redact, REDACTED } from '../../../src/adapters/logging/redact';
+import { redact, redactedJson, REDACTED } from '../../../src/adapters/logging/redact';
 import { devToken } from '../../support/tokens';
 
 const JWT = devToken();
@@ -103,5 +103,47 @@ describe('redact', () => {
     expect(Object.getPrototypeOf(out)).to.equal(Object.prototype);
     expect(Object.hasOwn(out, '__proto__')).to.equal(true);
     expect(JSON.stringify(out)).to.equal(`{"__proto__":{"password":"${REDACTED}","x":1},"constructor":{"token":"${REDACTED}"}}`);
+  });
+
+  describe('redactedJson (redaction while serialising a log record)', () => {
+    const samples: Record<string, unknown>[] = [
+      {
+        headers: { Authorization: `Bearer ${JWT}`, apikey: 'anon-key', cookie: 'sid=1' },
+        profile: { id: 'u1', litellm_key: 'sk-user-key-0123456789', litellmKey: { nested: 'x' }, token: 12345 },
+        list: [{ api_key: 'k2' }, 'Bearer abc.def', `see ${JWT}`, 3, null],
+        msg: 'called with super-secret-master-key and key sk-abcdefgh12345678',
+        at: new Date(0),
+        nothing: null,
+        missing: undefined,
+        secret: null,
+      },
+      { request_id: 'r-1', status: 200, ok: true, route: '/v1/x/{id}', duration_ms: 3 },
+      JSON.parse(`{"__proto__": {"password": "hunter2", "x": 1}, "constructor": {"token": "t"}}`) as Record<string, unknown>,
+    ];
+
+    it('writes exactly the line the redacted copy would give', () => {
+      for (const sample of samples) {
+        expect(redactedJson(sample, ['super-secret-master-key'])).to.equal(JSON.stringify(redact(sample, ['super-secret-master-key'])));
+      }
+    });
+
+    it('leaves no secret at any depth and does not change its input', () => {
+      let deep: Record<string, unknown> = { authorization: `Bearer ${JWT}`, note: JWT, password: 'pw' };
+      for (let i = 0; i < 20; i += 1) deep = { level: deep };
+      const text = redactedJson(deep);
+      expect(text).not.to.contain(JWT.split('.')[1]);
+      expect(text).not.to.contain('"pw"');
+      let inner = deep;
+      for (let i = 0; i < 20; i += 1) inner = inner.level as Record<string, unknown>;
+      expect(inner.password).to.equal('pw');
+    });
+
+    it('falls back to the depth-limited copy for a circular record', () => {
+      const a: Record<string, unknown> = { name: 'a', apikey: 'k', note: `Bearer ${JWT}` };
+      a.self = a;
+      const text = redactedJson(a);
+      expect(text).not.to.contain('"k"');
+      expect(text).not.to.contain(JWT.split('.')[1]);
+    });
   });
 });

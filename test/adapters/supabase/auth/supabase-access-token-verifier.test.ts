@@ -1,12 +1,15 @@
 import { expect } from 'chai';
+import sinon from 'sinon';
 import { createHmac } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import { createLogger } from '../../../../src/adapters/logging/bunyan-logger';
 import { JwksKeyStore } from '../../../../src/adapters/supabase/auth/jwks-key-store';
 import {
   SupabaseAccessTokenVerifier,
+  VERIFIED_TOKEN_TTL_MS,
   type TokenVerifierOptions,
 } from '../../../../src/adapters/supabase/auth/supabase-access-token-verifier';
+import { VerifiedTokenCache } from '../../../../src/adapters/supabase/auth/verified-token-cache';
 import { DEV_JWT_SECRET } from '../../../../src/config/config';
 import { AppError } from '../../../../src/domain/errors/app-error';
 import { FakeClock } from '../../../fakes/fake-clock';
@@ -479,5 +482,67 @@ describe('SupabaseAccessTokenVerifier', () => {
         expect(h.logs.text()).to.contain('broken');
       });
     });
+  });
+});
+
+describe('SupabaseAccessTokenVerifier: verified tokens kept for a few seconds', () => {
+  it('answers the same token again without checking it, and drops it at its expiry', async () => {
+    const h = harness();
+    const token = hs256(h.claims({ exp: h.clock.nowSeconds() + 10 }));
+    const first = await h.verifier.verify(token);
+    const verify = sinon.spy(jwt, 'verify');
+    try {
+      expect(await h.verifier.verify(token)).to.deep.equal(first);
+      expect(verify.called, 'a cached token is not checked again').to.equal(false);
+      h.clock.advanceMs(10_000);
+      // Past `exp` the token is checked again (and passes within the clock skew).
+      await h.verifier.verify(token);
+      expect(verify.calledOnce).to.equal(true);
+    } finally {
+      verify.restore();
+    }
+  });
+
+  it('keeps a token no longer than its own lifetime, whatever the token says', async () => {
+    const h = harness();
+    const token = hs256(h.claims());
+    await h.verifier.verify(token);
+    const verify = sinon.spy(jwt, 'verify');
+    try {
+      h.clock.advanceMs(VERIFIED_TOKEN_TTL_MS);
+      await h.verifier.verify(token);
+      expect(verify.calledOnce).to.equal(true);
+    } finally {
+      verify.restore();
+    }
+  });
+
+  it('never keeps a refused token, and the cached answer carries the token it was asked about', async () => {
+    const h = harness();
+    const bad = hs256(h.claims(), 'another-secret-that-is-long-enough-000');
+    expect(await codeOf(h.verifier.verify(bad))).to.equal('AUTH_INVALID');
+    expect(await codeOf(h.verifier.verify(bad))).to.equal('AUTH_INVALID');
+    const token = hs256(h.claims());
+    await h.verifier.verify(token);
+    expect((await h.verifier.verify(token)).token).to.equal(token);
+  });
+});
+
+describe('VerifiedTokenCache', () => {
+  it('is bounded: the oldest entry goes first', () => {
+    const cache = new VerifiedTokenCache(30_000, 2);
+    const exp = 2_000_000_000;
+    cache.put('a', { userId: 'u-a', email: undefined }, exp, 0);
+    cache.put('b', { userId: 'u-b', email: undefined }, exp, 0);
+    cache.put('c', { userId: 'u-c', email: undefined }, exp, 0);
+    expect(cache.size).to.equal(2);
+    expect(cache.get('a', 1)).to.equal(undefined);
+    expect(cache.get('c', 1)?.userId).to.equal('u-c');
+  });
+
+  it('keys by a hash: the token itself is not kept', () => {
+    const key = VerifiedTokenCache.key('header.payload.signature');
+    expect(key).not.to.contain('payload');
+    expect(key).to.equal(VerifiedTokenCache.key('header.payload.signature'));
   });
 });
