@@ -5,6 +5,8 @@ export interface ChatPolicy {
   defaultModel: string;
   /** How many of the newest messages of a branch are sent to the model. */
   maxContextMessages: number;
+  /** How many streams one user may hold open at once, across replicas. */
+  maxStreamsPerUser: number;
 }
 
 export const CHAT_POLICY = token<ChatPolicy>('ChatPolicy');

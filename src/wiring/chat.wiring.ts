@@ -9,6 +9,9 @@ import { MetricsTurnListener } from '../application/chat/metrics-turn-listener';
 import { RegenerateMessage } from '../application/chat/regenerate-message.use-case';
 import { ReplyGenerator } from '../application/chat/reply-generator';
 import { SendChatMessage } from '../application/chat/send-chat-message.use-case';
+import { StreamSlotPolicy } from '../application/chat/stream-slot-policy';
+import { TurnBuilder } from '../application/chat/turn-builder';
+import { TurnRunner } from '../application/chat/turn-runner';
 import { ConversationActivityCache, InvalidateActivityOnTurn } from '../application/conversations/conversation-activity-cache';
 import { InvalidateUserCacheOnTurn } from '../application/user/invalidate-on-turn.listener';
 import { InvalidateUserCache } from '../application/user/invalidate-user-cache.use-case';
@@ -19,8 +22,8 @@ import { host, type FeatureModule } from './shared';
 /** Chat turns: the model proxy (LiteLLM with the user's own key, or the local models), the turn listeners, the use cases. */
 export const chat: FeatureModule = {
   name: 'chat',
-  register(c, config, { clock, logger, metrics, redis, bind }) {
-    if (config.litellmUrl) {
+  register(c, config, { clock, logger, metrics, redis, litellm, bind }) {
+    if (config.litellmUrl && litellm) {
       c.registerInstance(
         LLM_GATEWAY,
         new LiteLlmGateway(
@@ -35,6 +38,8 @@ export const chat: FeatureModule = {
           },
           clock,
           logger.child({ component: 'litellm' }),
+          // The same client as the model catalogue: one pool, one circuit breaker for LiteLLM.
+          litellm,
         ),
       );
       bind('LlmGateway', 'litellm', host(config.litellmUrl));
@@ -42,7 +47,11 @@ export const chat: FeatureModule = {
       c.registerInstance(LLM_GATEWAY, new LocalEchoLlmGateway({ tokenDelayMs: config.localModelTokenDelayMs }));
       bind('LlmGateway', 'local', LOCAL_MODEL_IDS.join(', '));
     }
-    c.registerInstance(CHAT_POLICY, { defaultModel: config.effectiveDefaultModel, maxContextMessages: config.maxContextMessages });
+    c.registerInstance(CHAT_POLICY, {
+      defaultModel: config.effectiveDefaultModel,
+      maxContextMessages: config.maxContextMessages,
+      maxStreamsPerUser: config.maxStreamsPerUser,
+    });
     // Open streams per user, counted across replicas in Redis when it is there.
     c.registerInstance(STREAM_SLOTS, new RedisStreamSlots(redis, config.streamTimeoutSeconds + 60, config.redisKeyPrefix));
     // Built on first use, when every module has registered: the listeners get the same singletons
@@ -54,7 +63,15 @@ export const chat: FeatureModule = {
         new InvalidateActivityOnTurn(d.resolve(ConversationActivityCache)),
       ]),
     });
-    for (const useCase of [ChatAccount, ReplyGenerator, SendChatMessage, RegenerateMessage] as const) {
+    for (const useCase of [
+      ChatAccount,
+      ReplyGenerator,
+      TurnBuilder,
+      TurnRunner,
+      StreamSlotPolicy,
+      SendChatMessage,
+      RegenerateMessage,
+    ] as const) {
       c.registerSingleton(useCase as never);
     }
   },

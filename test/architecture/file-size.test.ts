@@ -5,15 +5,6 @@ import { join, relative } from 'node:path';
 /** Small files with one job: no source file over this many lines. */
 const MAX_LINES = 300;
 
-/** Files still being split (each one is a known debt, removed from this list when it is split). */
-const NOT_YET_SPLIT = new Set([
-  'src/adapters/litellm/litellm-llm-gateway.ts',
-  'src/adapters/memory/memory-conversation-store.ts',
-  'src/config/settings.ts',
-  'src/interface/http/routes/chat.routes.ts',
-  'src/interface/http/schemas/conversation-index.schemas.ts',
-]);
-
 const root = join(__dirname, '..', '..', '..');
 
 function sourceFiles(dir: string): string[] {
@@ -30,7 +21,7 @@ describe('source file size', () => {
     expect(files.length).to.be.greaterThan(50);
     const tooLong = files
       .map((path) => ({ path: relative(root, path), lines: readFileSync(path, 'utf8').split('\n').length - 1 }))
-      .filter(({ path, lines }) => lines > MAX_LINES && !NOT_YET_SPLIT.has(path))
+      .filter(({ lines }) => lines > MAX_LINES)
       .map(({ path, lines }) => `${path}: ${lines} lines`);
     expect(tooLong, 'split these by responsibility').to.deep.equal([]);
   });

@@ -248,6 +248,35 @@ describe('resumable streams across gateway processes sharing Redis (fake LiteLLM
     expect(list.body.data.streams[0]).to.include({ stream_id: streamId, status: 'interrupted' });
   });
 
+  it('SIGTERM with a turn that cannot finish within the drain deadline: stopped and saved once; a listener on another replica gets the end', async () => {
+    const draining = await startGateway({ ...env, SHUTDOWN_DEADLINE_SECONDS: '1' });
+    extra.push(draining);
+    // Long enough that the deadline always cuts it, however slow the machine.
+    litellm.reply(slowReply(TOKENS * 4));
+    const original = await chat(draining, OWNER, { message: 'Count past the deadline' });
+    const streamId = original.response.headers.get('x-stream-id')!;
+    const conversationId = original.response.headers.get('x-conversation-id')!;
+    await nextEvent(original);
+    const follower = await resume(b, OWNER, streamId);
+    await nextEvent(follower);
+    draining.proc.kill('SIGTERM');
+    await Promise.all([original.readAll(), follower.readAll()]);
+    expect(await draining.exit).to.equal(0);
+    for (const client of [original, follower]) {
+      const data = client.data;
+      expect(data[data.length - 1]).to.equal('[DONE]');
+      expect((JSON.parse(data[data.length - 2]!) as Json).error.code).to.equal('SERVICE_SHUTTING_DOWN');
+    }
+    const streamed = textOf(follower.data.slice(0, -2));
+    expect(textOf(original.data.slice(0, -2))).to.equal(streamed);
+    expect(streamed.length).to.be.below(Array.from({ length: TOKENS * 4 }, (_, i) => `t${i + 1} `).join('').length);
+    const saved = await replies(conversationId);
+    expect(saved).to.have.length(1);
+    expect(saved[0]!.content).to.equal(streamed);
+    const list = await json(b, OWNER, `/v1/chat/streams?conversation_id=${conversationId}`);
+    expect(list.body.data.streams[0]).to.include({ stream_id: streamId, status: 'interrupted' });
+  });
+
   it('still aborts an OpenAI-form turn when its client disconnects', async () => {
     const requests = litellm.requests.length;
     const original = await chat(a, OWNER, { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'SDK call' }] });

@@ -1,6 +1,7 @@
 import { allRoutes } from '../../src/interface/http/routes/all-routes';
 import { debugRoutes } from '../../src/interface/http/routes/debug.routes';
 import type { RouteSpec } from '../../src/interface/http/routing/route-spec';
+import { DOCUMENTATION_ONLY } from '../../src/interface/http/routing/route-deps';
 
 export const SOME_ID = '44444444-4444-4444-8444-444444444444';
 
@@ -18,7 +19,7 @@ export const PROTOTYPE_KEYS = [
 
 /** Every operation the app serves in development with the request journal on. */
 export function everyRoute(): RouteSpec[] {
-  return [...allRoutes(), ...debugRoutes()];
+  return [...allRoutes(), ...debugRoutes(DOCUMENTATION_ONLY)];
 }
 
 export function label(spec: RouteSpec): string {

@@ -1,13 +1,16 @@
 import { expect } from 'chai';
 import sinon from 'sinon';
-import { buildContainer } from '../../src/composition-root';
+import { buildContainer, RESOURCES } from '../../src/composition-root';
+import { LLM_GATEWAY } from '../../src/ports/llm-gateway.port';
+import { MODEL_CATALOG_SOURCE } from '../../src/ports/model-catalog.port';
 import { TURN_LISTENERS } from '../../src/application/chat/chat-turn';
 import { ConversationActivityCache, InvalidateActivityOnTurn } from '../../src/application/conversations/conversation-activity-cache';
 import { GetUsage } from '../../src/application/user/get-usage.use-case';
 import { CLOCK, type Clock } from '../../src/ports/clock.port';
 import { CONVERSATION_STORE } from '../../src/ports/conversation-store.port';
-import type { Logger } from '../../src/ports/logger.port';
+import { LOGGER, type Logger } from '../../src/ports/logger.port';
 import { token } from '../../src/ports/token';
+import { appErrorOf } from '../support/expect-rejection';
 import { LogCollector } from '../support/log-collector';
 import { testConfig } from '../support/test-config';
 
@@ -54,4 +57,24 @@ describe('token<T>()', () => {
   function build() {
     return buildContainer(testConfig(), { logStream: new LogCollector() });
   }
+});
+
+describe('one client per upstream', () => {
+  it('gives the chat gateway and the model catalogue one LiteLLM client: failed chat calls open the circuit for the catalogue too', async () => {
+    // Nothing listens on port 1: every call fails at once with a refused connection.
+    const container = buildContainer(testConfig({ LITELLM_URL: 'http://127.0.0.1:1', LITELLM_MASTER_KEY: 'sk-master' }), {
+      logStream: new LogCollector(),
+    });
+    try {
+      const gateway = container.resolve(LLM_GATEWAY);
+      const request = { model: 'gpt-4o-mini', messages: [{ role: 'user' as const, content: 'hi' }], apiKey: 'sk-user' };
+      for (let i = 0; i < 5; i += 1) {
+        await appErrorOf(gateway.complete(request, new AbortController().signal), 'UPSTREAM_UNAVAILABLE');
+      }
+      const error = await appErrorOf(container.resolve(MODEL_CATALOG_SOURCE).fetchCatalog(), 'UPSTREAM_UNAVAILABLE');
+      expect(error.message).to.contain('circuit open');
+    } finally {
+      await container.resolve(RESOURCES).closeAll(container.resolve(LOGGER));
+    }
+  });
 });

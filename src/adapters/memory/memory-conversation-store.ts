@@ -1,15 +1,13 @@
 import {
   AUTO_TITLE_LENGTH,
-  MAIN_BRANCH_NAME,
   type Branch,
   type Conversation,
   type ConversationFull,
   type ConversationSummary,
   type Message,
-  type MessageRole,
   type Page,
 } from '../../domain/conversation/conversation';
-import { AppError, notFound } from '../../domain/errors/app-error';
+import { AppError } from '../../domain/errors/app-error';
 import type { UserContext } from '../../domain/user/user-context';
 import type { Clock } from '../../ports/clock.port';
 import type {
@@ -28,22 +26,11 @@ import type {
   UpdateConversationInput,
 } from '../../ports/conversation-store.port';
 import type { IdGenerator } from '../../ports/id-generator.port';
+import { ConversationRecords } from './memory-conversation-records';
 import type { ConversationRows, MemoryConversationTables } from './memory-conversation-tables';
 
 /** The model of a conversation started without one: the built-in local model of the embedded default. */
 export const MEMORY_STORE_DEFAULT_MODEL = 'local/echo';
-
-interface ConversationRecord {
-  ownerId: string;
-  conversation: Conversation;
-  /** Creation order. */
-  branches: Branch[];
-  /** Creation order. */
-  messages: Message[];
-  messagesById: Map<string, Message>;
-  /** The newest message written on each branch: where its thread ends. */
-  lastMessageOfBranch: Map<string, string>;
-}
 
 /**
  * The conversation-manager Edge Function in process: the embedded default and the twin the
@@ -57,9 +44,7 @@ interface ConversationRecord {
  * ConversationIndex is a second view of this same data, as Supabase REST is of the Edge Function's.
  */
 export class MemoryConversationStore implements ConversationStore, MemoryConversationTables {
-  private readonly conversations = new Map<string, ConversationRecord>();
-  private readonly conversationIdsByOwner = new Map<string, Set<string>>();
-  private readonly conversationIdOfMessage = new Map<string, string>();
+  private readonly records: ConversationRecords;
   /**
    * Replies saved with the port's `interrupted` flag (a cut stream). The Edge Function's
    * `/save-response` has no field for it and `Message` mirrors its row, so the twin keeps the flag
@@ -68,13 +53,15 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
   private readonly interruptedMessageIds = new Set<string>();
 
   constructor(
-    private readonly clock: Clock,
-    private readonly ids: IdGenerator,
+    clock: Clock,
+    ids: IdGenerator,
     private readonly defaultModel: string = MEMORY_STORE_DEFAULT_MODEL,
-  ) {}
+  ) {
+    this.records = new ConversationRecords(clock, ids);
+  }
 
   async createConversation(user: UserContext, input: CreateConversationInput): Promise<Conversation> {
-    const record = this.newConversation(user, input.title ?? null, input.model);
+    const record = this.records.newConversation(user, input.title ?? null, input.model);
     return clone(record.conversation);
   }
 
@@ -82,9 +69,9 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
     requirePositiveInteger('page', input.page);
     requirePositiveInteger('limit', input.limit);
     // Newest first; on equal timestamps the later-created conversation first (the sort is stable).
-    const own = [...(this.conversationIdsByOwner.get(user.userId) ?? [])]
-      .reverse()
-      .map((id) => this.conversations.get(id)!.conversation)
+    const own = this.records
+      .ownedBy(user.userId)
+      .map((record) => record.conversation)
       .sort((a, b) => (a.updated_at === b.updated_at ? 0 : a.updated_at < b.updated_at ? 1 : -1));
     const start = (input.page - 1) * input.limit;
     const items = own.slice(start, start + input.limit).map(({ id, title, model, created_at, updated_at }) => ({
@@ -98,58 +85,58 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
   }
 
   async getConversation(user: UserContext, conversationId: string): Promise<Conversation> {
-    return clone(this.ownedConversation(user, conversationId).conversation);
+    return clone(this.records.ownedConversation(user, conversationId).conversation);
   }
 
   async getConversationFull(user: UserContext, conversationId: string): Promise<ConversationFull> {
-    const record = this.ownedConversation(user, conversationId);
+    const record = this.records.ownedConversation(user, conversationId);
     return clone({ conversation: record.conversation, branches: record.branches, messages: record.messages });
   }
 
   async updateConversation(user: UserContext, conversationId: string, input: UpdateConversationInput): Promise<Conversation> {
-    const record = this.ownedConversation(user, conversationId);
+    const record = this.records.ownedConversation(user, conversationId);
     const conversation = record.conversation;
     if (input.title !== undefined) conversation.title = input.title;
     if (input.model !== undefined) conversation.model = input.model;
     if (input.settings !== undefined) conversation.settings = clone(input.settings);
-    this.touch(record);
+    this.records.touch(record);
     return clone(conversation);
   }
 
   async listBranches(user: UserContext, conversationId: string): Promise<Branch[]> {
-    return clone(this.ownedConversation(user, conversationId).branches);
+    return clone(this.records.ownedConversation(user, conversationId).branches);
   }
 
   /** A new branch is not activated: the Edge Function has a separate activate call for that. */
   async createBranch(user: UserContext, conversationId: string, input: CreateBranchInput): Promise<Branch> {
-    const record = this.ownedConversation(user, conversationId);
-    const from = this.messageOf(record, input.from_message_id);
-    const branch = this.newBranch(record, from.id, input.name);
-    this.touch(record);
+    const record = this.records.ownedConversation(user, conversationId);
+    const from = this.records.messageOf(record, input.from_message_id);
+    const branch = this.records.newBranch(record, from.id, input.name);
+    this.records.touch(record);
     return clone(branch);
   }
 
   async activateBranch(user: UserContext, conversationId: string, branchId: string): Promise<void> {
-    const record = this.ownedConversation(user, conversationId);
-    this.branchOf(record, branchId);
+    const record = this.records.ownedConversation(user, conversationId);
+    this.records.branchOf(record, branchId);
     record.conversation.active_branch_id = branchId;
-    this.touch(record);
+    this.records.touch(record);
   }
 
   async getMessage(user: UserContext, messageId: string): Promise<Message> {
-    const { message } = this.ownedMessage(user, messageId);
+    const { message } = this.records.ownedMessage(user, messageId);
     return clone(message);
   }
 
   async editMessage(user: UserContext, messageId: string, content: string): Promise<Message> {
-    const { record, message } = this.ownedMessage(user, messageId);
+    const { record, message } = this.records.ownedMessage(user, messageId);
     if (message.role !== 'user') {
       throw new AppError('VALIDATION_ERROR', `Only user messages can be edited; this one has role ${message.role}`, {
         details: { fields: [{ path: 'message_id', message: `is a ${message.role} message, not a user message` }] },
       });
     }
     message.content = content;
-    this.touch(record);
+    this.records.touch(record);
     return clone(message);
   }
 
@@ -159,14 +146,14 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
    * a thread that ends in an unanswered question). The contract suite asserts this.
    */
   async regenerateFork(user: UserContext, messageId: string, input: RegenerateForkInput): Promise<RegenerateFork> {
-    const { record, message } = this.ownedMessage(user, messageId);
+    const { record, message } = this.records.ownedMessage(user, messageId);
     if (message.role !== 'assistant' || message.parent_id === null) {
       throw new AppError('VALIDATION_ERROR', `Only assistant replies can be regenerated; this message has role ${message.role}`, {
         details: { fields: [{ path: 'message_id', message: `is a ${message.role} message, not an assistant reply` }] },
       });
     }
-    const branch = this.newBranch(record, message.parent_id, input.branch_name);
-    this.touch(record);
+    const branch = this.records.newBranch(record, message.parent_id, input.branch_name);
+    this.records.touch(record);
     return { branch_id: branch.id, parent_message_id: message.parent_id, conversation_id: record.conversation.id };
   }
 
@@ -177,9 +164,9 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
           details: { fields: [{ path: 'parent_id', message: 'is only allowed with conversation_id' }] },
         });
       }
-      const record = this.newConversation(user, null, input.model ?? this.defaultModel);
+      const record = this.records.newConversation(user, null, input.model ?? this.defaultModel);
       const branchId = record.branches[0]!.id;
-      const message = this.append(record, branchId, null, 'user', input.content, input.model ?? null, null);
+      const message = this.records.append(record, branchId, null, 'user', input.content, input.model ?? null, null);
       return {
         message_id: message.id,
         conversation_id: record.conversation.id,
@@ -191,20 +178,20 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
 
     // A model given with a later message is kept on that message only: the conversation's model
     // changes through updateConversation, so buildContext keeps answering with the chosen one.
-    const record = this.ownedConversation(user, input.conversation_id);
+    const record = this.records.ownedConversation(user, input.conversation_id);
     const activeBranchId = record.conversation.active_branch_id!;
-    const activeLeaf = this.leafOf(record, this.branchOf(record, activeBranchId));
+    const activeLeaf = this.records.leafOf(record, this.records.branchOf(record, activeBranchId));
     let branchId = activeBranchId;
     let parentId = activeLeaf;
     if (input.parent_id !== undefined && input.parent_id !== activeLeaf) {
       // Answering an earlier message rewrites history from there: like editing a question in a chat
       // UI, it opens a new branch at that message and shows it, keeping the old thread reachable.
-      parentId = this.messageOf(record, input.parent_id).id;
-      const fork = this.newBranch(record, parentId, undefined);
+      parentId = this.records.messageOf(record, input.parent_id).id;
+      const fork = this.records.newBranch(record, parentId, undefined);
       record.conversation.active_branch_id = fork.id;
       branchId = fork.id;
     }
-    const message = this.append(record, branchId, parentId, 'user', input.content, input.model ?? null, null);
+    const message = this.records.append(record, branchId, parentId, 'user', input.content, input.model ?? null, null);
     return {
       message_id: message.id,
       conversation_id: record.conversation.id,
@@ -215,11 +202,19 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
   }
 
   async saveAssistantMessage(user: UserContext, input: SaveAssistantMessageInput): Promise<SavedAssistantMessage> {
-    const record = this.ownedConversation(user, input.conversation_id);
-    this.branchOf(record, input.branch_id);
-    const parent = this.messageOf(record, input.parent_id);
+    const record = this.records.ownedConversation(user, input.conversation_id);
+    this.records.branchOf(record, input.branch_id);
+    const parent = this.records.messageOf(record, input.parent_id);
     const isFirstReply = !record.messages.some((m) => m.role === 'assistant');
-    const message = this.append(record, input.branch_id, parent.id, 'assistant', input.content, input.model, input.tokens_count ?? null);
+    const message = this.records.append(
+      record,
+      input.branch_id,
+      parent.id,
+      'assistant',
+      input.content,
+      input.model,
+      input.tokens_count ?? null,
+    );
     if (input.interrupted) this.interruptedMessageIds.add(message.id);
     const title = record.conversation.title;
     if (isFirstReply && (title === null || title.trim() === '')) {
@@ -236,10 +231,10 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
 
   async buildContext(user: UserContext, input: BuildContextInput): Promise<BuiltContext> {
     requirePositiveInteger('max_messages', input.max_messages);
-    const record = this.ownedConversation(user, input.conversation_id);
-    const branch = this.branchOf(record, input.branch_id ?? record.conversation.active_branch_id!);
+    const record = this.records.ownedConversation(user, input.conversation_id);
+    const branch = this.records.branchOf(record, input.branch_id ?? record.conversation.active_branch_id!);
     const thread: Message[] = [];
-    for (let id = this.leafOf(record, branch); id !== null;) {
+    for (let id = this.records.leafOf(record, branch); id !== null;) {
       const message: Message = record.messagesById.get(id)!;
       thread.push(message);
       id = message.parent_id;
@@ -252,132 +247,16 @@ export class MemoryConversationStore implements ConversationStore, MemoryConvers
     };
   }
 
-  *rowsOf(userId: string): Iterable<ConversationRows> {
-    for (const id of this.conversationIdsByOwner.get(userId) ?? []) {
-      const record = this.conversations.get(id);
-      if (record) yield record;
-    }
+  rowsOf(userId: string): Iterable<ConversationRows> {
+    return this.records.rowsOf(userId);
   }
 
   allRows(): Iterable<ConversationRows> {
-    return this.conversations.values();
+    return this.records.allRows();
   }
 
   deleteConversations(userId: string, ids: readonly string[]): string[] {
-    const deleted: string[] = [];
-    for (const id of new Set(ids)) {
-      const record = this.conversations.get(id);
-      if (!record || record.ownerId !== userId) continue;
-      for (const message of record.messages) this.conversationIdOfMessage.delete(message.id);
-      this.conversations.delete(id);
-      this.conversationIdsByOwner.get(userId)?.delete(id);
-      deleted.push(id);
-    }
-    return deleted;
-  }
-
-  private newConversation(user: UserContext, title: string | null, model: string): ConversationRecord {
-    const now = this.now();
-    const conversation: Conversation = {
-      id: this.ids.uuid(),
-      title,
-      model,
-      active_branch_id: null,
-      created_at: now,
-      updated_at: now,
-    };
-    const record: ConversationRecord = {
-      ownerId: user.userId,
-      conversation,
-      branches: [],
-      messages: [],
-      messagesById: new Map(),
-      lastMessageOfBranch: new Map(),
-    };
-    this.conversations.set(conversation.id, record);
-    let own = this.conversationIdsByOwner.get(user.userId);
-    if (!own) this.conversationIdsByOwner.set(user.userId, (own = new Set()));
-    own.add(conversation.id);
-    conversation.active_branch_id = this.newBranch(record, null, MAIN_BRANCH_NAME).id;
-    return record;
-  }
-
-  private newBranch(record: ConversationRecord, parentMessageId: string | null, name: string | undefined): Branch {
-    const branch: Branch = {
-      id: this.ids.uuid(),
-      conversation_id: record.conversation.id,
-      parent_message_id: parentMessageId,
-      name: name ?? `Branch ${record.branches.length + 1}`,
-      created_at: this.now(),
-    };
-    record.branches.push(branch);
-    return branch;
-  }
-
-  private append(
-    record: ConversationRecord,
-    branchId: string,
-    parentId: string | null,
-    role: MessageRole,
-    content: string,
-    model: string | null,
-    tokensCount: number | null,
-  ): Message {
-    const message: Message = {
-      id: this.ids.uuid(),
-      conversation_id: record.conversation.id,
-      branch_id: branchId,
-      parent_id: parentId,
-      role,
-      content,
-      model,
-      tokens_count: tokensCount,
-      created_at: this.now(),
-    };
-    record.messages.push(message);
-    record.messagesById.set(message.id, message);
-    record.lastMessageOfBranch.set(branchId, message.id);
-    this.conversationIdOfMessage.set(message.id, record.conversation.id);
-    this.touch(record);
-    return message;
-  }
-
-  /** Where a branch's thread ends: its newest message, or its fork point while it has none. */
-  private leafOf(record: ConversationRecord, branch: Branch): string | null {
-    return record.lastMessageOfBranch.get(branch.id) ?? branch.parent_message_id;
-  }
-
-  private ownedConversation(user: UserContext, conversationId: string): ConversationRecord {
-    const record = this.conversations.get(conversationId);
-    if (!record || record.ownerId !== user.userId) throw notFound('Conversation');
-    return record;
-  }
-
-  private ownedMessage(user: UserContext, messageId: string): { record: ConversationRecord; message: Message } {
-    const conversationId = this.conversationIdOfMessage.get(messageId);
-    const record = conversationId === undefined ? undefined : this.conversations.get(conversationId);
-    if (!record || record.ownerId !== user.userId) throw notFound('Message');
-    return { record, message: record.messagesById.get(messageId)! };
-  }
-
-  private messageOf(record: ConversationRecord, messageId: string): Message {
-    const message = record.messagesById.get(messageId);
-    if (!message) throw notFound('Message');
-    return message;
-  }
-
-  private branchOf(record: ConversationRecord, branchId: string): Branch {
-    const branch = record.branches.find((b) => b.id === branchId);
-    if (!branch) throw notFound('Branch');
-    return branch;
-  }
-
-  private touch(record: ConversationRecord): void {
-    record.conversation.updated_at = this.now();
-  }
-
-  private now(): string {
-    return this.clock.now().toISOString();
+    return this.records.deleteConversations(userId, ids);
   }
 }
 

@@ -1,28 +1,12 @@
 import { inject, injectable } from 'tsyringe';
-import type { ChatMessage, TokenUsage } from '../../domain/chat/chat';
+import type { TokenUsage } from '../../domain/chat/chat';
 import { AppError, isAppError } from '../../domain/errors/app-error';
-import type { UserContext } from '../../domain/user/user-context';
 import { CLOCK, type Clock } from '../../ports/clock.port';
 import { CONVERSATION_STORE, type ConversationStore, type SaveAssistantMessageInput } from '../../ports/conversation-store.port';
 import { LLM_GATEWAY, type LlmGateway } from '../../ports/llm-gateway.port';
 import { LOGGER, type Logger } from '../../ports/logger.port';
-import {
-  TURN_LISTENERS,
-  type ChatEvent,
-  type CompletedTurn,
-  type GenerationParams,
-  type TurnListener,
-  type TurnOutcome,
-  type TurnPlacement,
-} from './chat-turn';
-
-export interface ReplyRequest {
-  user: UserContext;
-  placement: TurnPlacement;
-  context: ChatMessage[];
-  params: GenerationParams;
-  apiKey: string;
-}
+import { TURN_LISTENERS, type ChatEvent, type CompletedTurn, type TurnListener, type TurnOutcome } from './chat-turn';
+import type { ReplyRequest } from './prepared-turn';
 
 interface TurnMetrics {
   started: number;

@@ -4,8 +4,9 @@ import type { UserContext } from '../../domain/user/user-context';
 import { CONVERSATION_STORE, type ConversationStore } from '../../ports/conversation-store.port';
 import { CHAT_POLICY, type ChatPolicy } from '../chat-policy';
 import { ChatAccount } from './chat-account';
-import type { CompletedTurn, GenerationParams, StreamingTurn } from './chat-turn';
-import { ReplyGenerator, type ReplyRequest } from './reply-generator';
+import type { GenerationParams } from './chat-turn';
+import type { PreparedTurn } from './prepared-turn';
+import { TurnBuilder } from './turn-builder';
 
 export interface SendChatCommand {
   /** Absent: a new conversation. */
@@ -24,26 +25,20 @@ export interface SendChatCommand {
   params: GenerationParams;
 }
 
-/** The chat flow: balance -> store the user message -> build context -> model -> save the reply. */
+/**
+ * Sending a message: balance -> store the user message -> build the context. The TurnRunner then
+ * calls the model and saves the reply.
+ */
 @injectable()
 export class SendChatMessage {
   constructor(
     @inject(CONVERSATION_STORE) private readonly store: ConversationStore,
     @inject(ChatAccount) private readonly account: ChatAccount,
-    @inject(ReplyGenerator) private readonly replies: ReplyGenerator,
+    @inject(TurnBuilder) private readonly turns: TurnBuilder,
     @inject(CHAT_POLICY) private readonly policy: ChatPolicy,
   ) {}
 
-  async stream(user: UserContext, cmd: SendChatCommand, signal: AbortSignal): Promise<StreamingTurn> {
-    const req = await this.prepare(user, cmd);
-    return { placement: req.placement, events: this.replies.stream(req, signal) };
-  }
-
-  async complete(user: UserContext, cmd: SendChatCommand, signal: AbortSignal): Promise<CompletedTurn> {
-    return this.replies.complete(await this.prepare(user, cmd), signal);
-  }
-
-  private async prepare(user: UserContext, cmd: SendChatCommand): Promise<ReplyRequest> {
+  async prepare(user: UserContext, cmd: SendChatCommand): Promise<PreparedTurn> {
     // The balance is checked before anything is stored or any model is called.
     const { apiKey } = await this.account.authorize(user);
     // A new conversation gets the gateway's default model, as CreateConversation gives it: left to
@@ -55,25 +50,18 @@ export class SendChatMessage {
       content: cmd.message,
       ...(model ? { model } : {}),
     });
-    const built = await this.store.buildContext(user, {
-      conversation_id: added.conversation_id,
-      branch_id: added.branch_id,
-      max_messages: this.policy.maxContextMessages,
-    });
-    const prefix = cmd.client_context ?? [];
-    const context = [...(added.is_new_conversation ? prefix : prefix.filter((m) => m.role === 'system')), ...built.messages];
-    return {
+    return this.turns.build({
       user,
       apiKey,
-      context,
-      params: cmd.params,
-      placement: {
+      at: {
         conversation_id: added.conversation_id,
         branch_id: added.branch_id,
         user_message_id: added.message_id,
         is_new_conversation: added.is_new_conversation,
-        model: cmd.model ?? built.model ?? this.policy.defaultModel,
       },
-    };
+      ...(cmd.model ? { model: cmd.model } : {}),
+      ...(cmd.client_context ? { clientContext: cmd.client_context } : {}),
+      params: cmd.params,
+    });
   }
 }

@@ -26,6 +26,7 @@ import { beginResponseLifecycle, onResponseEnd } from './response-lifecycle';
 import { buildRouter, matchRoute, notFoundOrMethodNotAllowed } from './routing/register-routes';
 import { isAuthenticatedPath, type RouteSpec } from './routing/route-spec';
 import { allRoutes } from './routes/all-routes';
+import { containerDeps } from './routing/route-deps';
 
 export interface AppOptions {
   /** Routes added beside the real ones (tests mount probes of the middleware this way). */
@@ -47,7 +48,11 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
   // Development only: the request journal and its routes are never mounted in production.
   const journal =
     !config.isProduction && container.isRegistered(REQUEST_JOURNAL, true) ? container.resolve<RequestJournal>(REQUEST_JOURNAL) : undefined;
-  const routes = [...allRoutes(), ...(journal ? debugRoutes() : []), ...(options.extraRoutes ?? [])];
+  const routes = [
+    ...allRoutes(containerDeps(container)),
+    ...(journal ? debugRoutes(containerDeps(container)) : []),
+    ...(options.extraRoutes ?? []),
+  ];
   const router = buildRouter(routes, container, auth);
   const app = new Koa({ proxy: config.trustProxy });
   // Errors are logged by the error middleware; Koa's own printer would log them twice.

@@ -1,9 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
-import type { DependencyContainer } from 'tsyringe';
-import { CONFIG, type Config } from '../../../config/config';
+import type { Config } from '../../../config/config';
 import { AppError } from '../../../domain/errors/app-error';
-import { METRICS, type Metrics } from '../../../ports/metrics.port';
+import type { Metrics } from '../../../ports/metrics.port';
 
 function sameSecret(given: string, expected: string): boolean {
   const a = Buffer.from(given);
@@ -18,8 +17,13 @@ export type MetricsListener = 'main' | 'metrics_port';
  * Answers a metrics scrape on `listener`: 404 where metrics are not served (disabled, or the main
  * port while METRICS_PORT is set), the bearer check when METRICS_TOKEN is set (on either listener).
  */
-export async function serveMetrics(ctx: Context, container: DependencyContainer, listener: MetricsListener): Promise<void> {
-  const config = container.resolve<Config>(CONFIG);
+/** What a scrape needs: the settings that protect metrics, and the registry. */
+export interface MetricsAccess {
+  config: Config;
+  metrics: Metrics;
+}
+
+export async function serveMetrics(ctx: Context, { config, metrics }: MetricsAccess, listener: MetricsListener): Promise<void> {
   if (!config.enableMetrics) throw new AppError('NOT_FOUND', 'Metrics are disabled');
   const servedHere = config.metricsPort === undefined ? listener === 'main' : listener === 'metrics_port';
   if (!servedHere) throw new AppError('NOT_FOUND', 'Not found');
@@ -28,7 +32,7 @@ export async function serveMetrics(ctx: Context, container: DependencyContainer,
     if (!header) throw new AppError('AUTH_REQUIRED', 'Metrics require the metrics token');
     if (!sameSecret(header.replace(/^Bearer\s+/i, ''), config.metricsToken)) throw new AppError('AUTH_INVALID', 'Wrong metrics token');
   }
-  const { contentType, body } = await container.resolve<Metrics>(METRICS).render();
+  const { contentType, body } = await metrics.render();
   ctx.type = contentType;
   ctx.set('Cache-Control', 'no-store');
   ctx.body = body;

@@ -1,10 +1,11 @@
 import Koa from 'koa';
 import type http from 'node:http';
 import type { DependencyContainer } from 'tsyringe';
-import type { Config } from '../../../config/config';
+import { CONFIG, type Config } from '../../../config/config';
 import { AppError } from '../../../domain/errors/app-error';
 import { ID_GENERATOR, type IdGenerator } from '../../../ports/id-generator.port';
 import { LOGGER, type Logger } from '../../../ports/logger.port';
+import { METRICS } from '../../../ports/metrics.port';
 import { errorHandler } from '../middleware/error-handler';
 import { requestId } from '../middleware/request-id';
 import { createHttpServer } from '../server';
@@ -19,13 +20,14 @@ export function createMetricsServer(container: DependencyContainer): http.Server
   app.silent = true;
   app.use(requestId(container.resolve<IdGenerator>(ID_GENERATOR)));
   app.use(errorHandler(container.resolve<Logger>(LOGGER).child({ component: 'metrics-listener' })));
+  const access = { config: container.resolve(CONFIG), metrics: container.resolve(METRICS) };
   app.use(async (ctx) => {
     if (ctx.path !== '/metrics') throw new AppError('NOT_FOUND', 'Not found');
     if (ctx.method !== 'GET' && ctx.method !== 'HEAD') {
       ctx.set('Allow', 'GET, HEAD');
       throw new AppError('METHOD_NOT_ALLOWED', 'Only GET');
     }
-    await serveMetrics(ctx, container, 'metrics_port');
+    await serveMetrics(ctx, access, 'metrics_port');
   });
   return createHttpServer(app);
 }

@@ -1,4 +1,5 @@
 import { buildOpenApiDocument } from '../../openapi/build-openapi';
+import { DOCUMENTATION_ONLY, type RouteDeps } from '../routing/route-deps';
 import type { RouteSpec } from '../routing/route-spec';
 import { chatRoutes } from './chat.routes';
 import { streamRoutes } from './streams.routes';
@@ -14,9 +15,9 @@ import { importRoutes } from './import.routes';
 
 /**
  * Every route the service serves, in documentation order. The OpenAPI document, `/info` and the
- * router are all built from this one list.
+ * router are all built from this one list; only the router's copy has real dependencies.
  */
-export function allRoutes(): RouteSpec[] {
+export function allRoutes(deps: RouteDeps = DOCUMENTATION_ONLY): RouteSpec[] {
   const routes: RouteSpec[] = [];
   const documents = new Map<string, unknown>();
   const document = (version: string): unknown => {
@@ -28,19 +29,19 @@ export function allRoutes(): RouteSpec[] {
     return doc;
   };
   routes.push(
-    ...chatRoutes(),
-    ...streamRoutes(),
+    ...chatRoutes(deps),
+    ...streamRoutes(deps),
     // Before the conversation routes: `/v1/conversations/search` and `/batch` are not `{id}`s.
-    ...conversationIndexRoutes(),
-    ...conversationRoutes(),
-    ...importRoutes(),
-    ...messageRoutes(),
-    ...userRoutes(),
-    ...modelsRoutes(),
-    ...serviceInfoRoutes(() => routes),
-    ...healthRoutes(),
-    ...metricsRoutes(),
-    ...docsRoutes(document),
+    ...conversationIndexRoutes(deps),
+    ...conversationRoutes(deps),
+    ...importRoutes(deps),
+    ...messageRoutes(deps),
+    ...userRoutes(deps),
+    ...modelsRoutes(deps),
+    ...serviceInfoRoutes(deps, () => routes),
+    ...healthRoutes(deps),
+    ...metricsRoutes(deps),
+    ...docsRoutes(deps, document),
   );
   return routes;
 }

@@ -3,7 +3,7 @@ import { BatchDeleteConversations } from '../../../application/conversations/bat
 import { BatchUpdateConversations } from '../../../application/conversations/batch-update-conversations.use-case';
 import { SearchConversations } from '../../../application/conversations/search-conversations.use-case';
 import { ExportConversations } from '../../../application/export/export-conversations.use-case';
-import { LOGGER, type Logger } from '../../../ports/logger.port';
+import { LOGGER } from '../../../ports/logger.port';
 import { sendDownload } from '../download/send-download';
 import { HANDLED, ok, userOf, type RouteSpec } from '../routing/route-spec';
 import {
@@ -12,17 +12,14 @@ import {
   BatchUpdateBody,
   BatchUpdateResultSchema,
   ConfirmationRequiredSchema,
-  ConversationExportSchema,
   exampleBatchUpdate,
-  exampleConversationExport,
   exampleConfirmationRequired,
-  exampleSearchResult,
-  ExportBody,
-  SearchQuery,
-  SearchResultSchema,
-} from '../schemas/conversation-index.schemas';
+} from '../schemas/conversation-batch.schemas';
+import { ConversationExportSchema, exampleConversationExport, ExportBody } from '../schemas/conversation-export.schemas';
+import { exampleSearchResult, SearchQuery, SearchResultSchema } from '../schemas/conversation-search.schemas';
 import { EX } from '../schemas/examples';
 import { userActivityRoutes } from './user-activity.routes';
+import type { RouteDeps } from '../routing/route-deps';
 
 const TAGS = ['Conversations'];
 const UPSTREAM = ['UPSTREAM_ERROR', 'UPSTREAM_CONTRACT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'] as const;
@@ -63,7 +60,13 @@ const EXPORT_MARKDOWN_EXAMPLE = [
  * conversation routes, plus the user's usage and statistics. Listed before the conversation routes,
  * so `/v1/conversations/search` and `/v1/conversations/batch` are never taken for an `{id}`.
  */
-export function conversationIndexRoutes(): RouteSpec[] {
+export function conversationIndexRoutes(deps: RouteDeps): RouteSpec[] {
+  const searchConversations = deps.get(SearchConversations);
+  const batchUpdateConversations = deps.get(BatchUpdateConversations);
+  const batchDeleteConversations = deps.get(BatchDeleteConversations);
+  const exportConversations = deps.get(ExportConversations);
+  const logger = deps.get(LOGGER);
+
   return [
     {
       method: 'get',
@@ -85,7 +88,7 @@ export function conversationIndexRoutes(): RouteSpec[] {
       },
       errors: [...UPSTREAM],
       async handler(input) {
-        return ok(await input.container.resolve(SearchConversations).execute(userOf(input), input.query));
+        return ok(await searchConversations.execute(userOf(input), input.query));
       },
     },
     {
@@ -109,7 +112,7 @@ export function conversationIndexRoutes(): RouteSpec[] {
       },
       responses: { 200: { description: 'A result per conversation.', schema: BatchUpdateResultSchema, example: exampleBatchUpdate } },
       async handler(input) {
-        return ok(await input.container.resolve(BatchUpdateConversations).execute(userOf(input), input.body.items));
+        return ok(await batchUpdateConversations.execute(userOf(input), input.body.items));
       },
     },
     {
@@ -153,9 +156,7 @@ export function conversationIndexRoutes(): RouteSpec[] {
       },
       errors: ['CONFIRMATION_REQUIRED', ...UPSTREAM],
       async handler(input) {
-        const result = await input.container
-          .resolve(BatchDeleteConversations)
-          .execute(userOf(input), input.body, { ip: input.koa.ip || undefined });
+        const result = await batchDeleteConversations.execute(userOf(input), input.body, { ip: input.koa.ip || undefined });
         return ok(result);
       },
     },
@@ -199,13 +200,15 @@ export function conversationIndexRoutes(): RouteSpec[] {
       errors: [...UPSTREAM],
       async handler(input) {
         const body = input.body as { ids?: string[]; format?: 'json' | 'ndjson' | 'markdown'; branches?: 'active' | 'all' };
-        const download = await input.container
-          .resolve(ExportConversations)
-          .start(userOf(input), { ids: body.ids, format: body.format ?? 'json', branches: body.branches ?? 'active' }, input.signal);
-        await sendDownload(input.koa, download, input.container.resolve<Logger>(LOGGER));
+        const download = await exportConversations.start(
+          userOf(input),
+          { ids: body.ids, format: body.format ?? 'json', branches: body.branches ?? 'active' },
+          input.signal,
+        );
+        await sendDownload(input.koa, download, logger);
         return HANDLED;
       },
     },
-    ...userActivityRoutes(),
+    ...userActivityRoutes(deps),
   ];
 }

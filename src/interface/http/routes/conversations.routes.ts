@@ -23,8 +23,9 @@ import {
   Settings,
   Title,
 } from '../schemas/conversation.schemas';
-import { ListFilterQuery } from '../schemas/conversation-index.schemas';
+import { ListFilterQuery } from '../schemas/conversation-search.schemas';
 import { EX, exampleAssistantMessage, exampleBranch, exampleConversation, exampleUserMessage } from '../schemas/examples';
+import type { RouteDeps } from '../routing/route-deps';
 
 const TAGS = ['Conversations'];
 
@@ -44,7 +45,16 @@ const exampleBranchView = {
   last_message_at: EX.updated,
 };
 
-export function conversationRoutes(): RouteSpec[] {
+export function conversationRoutes(deps: RouteDeps): RouteSpec[] {
+  const createConversation = deps.get(CreateConversation);
+  const listConversations = deps.get(ListConversations);
+  const getConversation = deps.get(GetConversation);
+  const getConversationFull = deps.get(GetConversationFull);
+  const updateConversation = deps.get(UpdateConversation);
+  const listBranches = deps.get(ListBranches);
+  const createBranch = deps.get(CreateBranch);
+  const activateBranch = deps.get(ActivateBranch);
+
   return [
     {
       method: 'post',
@@ -60,7 +70,7 @@ export function conversationRoutes(): RouteSpec[] {
       responses: { 201: { description: 'The new conversation.', schema: ConversationSchema, example: exampleConversation } },
       errors: STORE_ERRORS,
       async handler(input) {
-        return ok(await input.container.resolve(CreateConversation).execute(userOf(input), input.body), 201);
+        return ok(await createConversation.execute(userOf(input), input.body), 201);
       },
     },
     {
@@ -95,7 +105,7 @@ export function conversationRoutes(): RouteSpec[] {
       },
       errors: STORE_ERRORS,
       async handler(input) {
-        return ok(await input.container.resolve(ListConversations).execute(userOf(input), input.query));
+        return ok(await listConversations.execute(userOf(input), input.query));
       },
     },
     {
@@ -109,7 +119,7 @@ export function conversationRoutes(): RouteSpec[] {
       responses: { 200: { description: 'The conversation.', schema: ConversationSchema, example: exampleConversation } },
       errors: ['NOT_FOUND', ...STORE_ERRORS],
       async handler(input) {
-        return ok(await input.container.resolve(GetConversation).execute(userOf(input), input.params.id));
+        return ok(await getConversation.execute(userOf(input), input.params.id));
       },
     },
     {
@@ -140,7 +150,7 @@ export function conversationRoutes(): RouteSpec[] {
       },
       errors: ['NOT_FOUND', ...STORE_ERRORS],
       async handler(input) {
-        return ok(await input.container.resolve(GetConversationFull).execute(userOf(input), input.params.id));
+        return ok(await getConversationFull.execute(userOf(input), input.params.id));
       },
     },
     {
@@ -165,7 +175,7 @@ export function conversationRoutes(): RouteSpec[] {
       },
       errors: ['NOT_FOUND', ...STORE_ERRORS],
       async handler(input) {
-        return ok(await input.container.resolve(UpdateConversation).execute(userOf(input), input.params.id, input.body));
+        return ok(await updateConversation.execute(userOf(input), input.params.id, input.body));
       },
     },
     {
@@ -195,7 +205,7 @@ export function conversationRoutes(): RouteSpec[] {
       },
       errors: ['NOT_FOUND', ...STORE_ERRORS],
       async handler(input) {
-        return ok(await input.container.resolve(ListBranches).execute(userOf(input), input.params.id));
+        return ok(await listBranches.execute(userOf(input), input.params.id));
       },
     },
     {
@@ -229,9 +239,7 @@ export function conversationRoutes(): RouteSpec[] {
             },
           });
         }
-        const branch = await input.container
-          .resolve(CreateBranch)
-          .execute(userOf(input), input.params.id, { from_message_id: from, name: body.name });
+        const branch = await createBranch.execute(userOf(input), input.params.id, { from_message_id: from, name: body.name });
         return ok(branch, 201);
       },
     },
@@ -252,7 +260,7 @@ export function conversationRoutes(): RouteSpec[] {
       },
       errors: ['NOT_FOUND', ...STORE_ERRORS],
       async handler(input) {
-        return ok(await input.container.resolve(ActivateBranch).execute(userOf(input), input.params.id, input.params.branch_id));
+        return ok(await activateBranch.execute(userOf(input), input.params.id, input.params.branch_id));
       },
     },
   ];

@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
 import { AppError } from '../../../domain/errors/app-error';
-import { REQUEST_JOURNAL, type RequestJournal } from '../../../ports/request-journal.port';
+import { REQUEST_JOURNAL } from '../../../ports/request-journal.port';
 import type { UserContext } from '../../../domain/user/user-context';
 import type { RecordedRequest } from '../../../ports/request-journal.port';
+import type { RouteDeps } from '../routing/route-deps';
 import { ok, type RouteInput, type RouteSpec } from '../routing/route-spec';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
@@ -40,7 +41,9 @@ const ACCESS =
  * Development only, mounted by `createApp` when the journal is enabled (DEBUG_REQUESTS) and never
  * in production; kept out of `allRoutes()`, so out of the OpenAPI document and `/info`.
  */
-export function debugRoutes(): RouteSpec[] {
+export function debugRoutes(deps: RouteDeps): RouteSpec[] {
+  const journal = deps.get(REQUEST_JOURNAL);
+
   return [
     {
       method: 'get',
@@ -54,7 +57,6 @@ export function debugRoutes(): RouteSpec[] {
       responses: { 200: { description: 'The recorded requests.' } },
       errors: ['AUTH_REQUIRED'],
       async handler(input) {
-        const journal = input.container.resolve<RequestJournal>(REQUEST_JOURNAL);
         const visible = visibleTo(input);
         const items = journal
           .list()
@@ -78,7 +80,6 @@ export function debugRoutes(): RouteSpec[] {
       responses: { 200: { description: 'The recorded request.' } },
       errors: ['NOT_FOUND', 'AUTH_REQUIRED'],
       async handler(input) {
-        const journal = input.container.resolve<RequestJournal>(REQUEST_JOURNAL);
         const visible = visibleTo(input);
         const id = (input.params as { request_id: string }).request_id;
         const entry = journal.find(id);

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Type } from 'typebox';
-import { CONFIG, type Config } from '../../../config/config';
+import { CONFIG } from '../../../config/config';
 import { AppError } from '../../../domain/errors/app-error';
 import { raw, type RouteSpec } from '../routing/route-spec';
+import type { RouteDeps } from '../routing/route-deps';
 
 /** Swagger UI's own files, served from the package (no CDN), read once on first use. */
 // A Map, not an object literal: a name from the URL such as `constructor` must not find an inherited property.
@@ -54,7 +55,8 @@ const INIT = `window.ui = SwaggerUIBundle({
 });
 `;
 
-export function docsRoutes(getDocument: (version: string) => unknown): RouteSpec[] {
+export function docsRoutes(deps: RouteDeps, getDocument: (version: string) => unknown): RouteSpec[] {
+  const config = deps.get(CONFIG);
   return [
     {
       method: 'get',
@@ -73,8 +75,8 @@ export function docsRoutes(getDocument: (version: string) => unknown): RouteSpec
           example: { openapi: '3.1.0' },
         },
       },
-      async handler({ container }) {
-        return raw(getDocument(container.resolve<Config>(CONFIG).version), 200, { 'Cache-Control': 'no-cache' });
+      async handler() {
+        return raw(getDocument(config.version), 200, { 'Cache-Control': 'no-cache' });
       },
     },
     {

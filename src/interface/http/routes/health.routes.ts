@@ -1,50 +1,13 @@
 import { Type } from 'typebox';
 import { CheckHealth, type HealthReport } from '../../../application/check-health.use-case';
-import { RUNTIME_WARNINGS, type RuntimeWarning } from '../../../application/runtime-warnings';
+import { RUNTIME_WARNINGS, type RuntimeWarning, type RuntimeWarnings } from '../../../application/runtime-warnings';
 import { CONFIG, type Config } from '../../../config/config';
 import { raw, type Deprecation, type RouteSpec } from '../routing/route-spec';
+import type { RouteDeps } from '../routing/route-deps';
+import { exampleDegraded, exampleHealth, HealthBody, LiveBody, ReadyBody } from '../schemas/health.schemas';
 
 const SERVICE_NAME = 'ai-chat-gateway';
 const startedAt = Date.now();
-
-const ServiceHealth = Type.Object({
-  status: Type.Enum(['healthy', 'unhealthy']),
-  required: Type.Boolean(),
-  adapter: Type.String({ description: 'Which adapter serves it: `memory` for the embedded default.' }),
-  latency_ms: Type.Number(),
-  error: Type.Optional(Type.String()),
-  details: Type.Optional(
-    Type.Record(Type.String(), Type.Unknown(), {
-      description:
-        'Monitored dependencies (LiteLLM) add what their periodic probe saw: `window` recent probes, `up` of them, `availability` (ratio), `avg_latency_ms`, `last_checked_at`, `status_since`.',
-    }),
-  ),
-});
-
-const HealthBody = Type.Object({
-  status: Type.Enum(['healthy', 'degraded', 'unhealthy']),
-  version: Type.String(),
-  environment: Type.String(),
-  uptime_seconds: Type.Number(),
-  timestamp: Type.String({ format: 'date-time' }),
-  services: Type.Record(Type.String(), Type.Union([ServiceHealth, Type.Object({ status: Type.Literal('healthy') })]), {
-    description: '`app` is the process itself; every other key is a dependency.',
-  }),
-  warnings: Type.Optional(
-    Type.Array(Type.Object({ code: Type.String(), message: Type.String(), since: Type.String({ format: 'date-time' }) }), {
-      description:
-        'Misconfigurations noticed while running, e.g. `ignored_x_forwarded_for`: requests carry `X-Forwarded-For` in production while `TRUST_PROXY` is off. Absent when there are none; they do not change `status`.',
-    }),
-  ),
-});
-
-const ReadyBody = Type.Object({
-  status: Type.Enum(['ready', 'not_ready']),
-  reason: Type.Optional(Type.String()),
-  checks: Type.Record(Type.String(), Type.Enum(['up', 'down'])),
-});
-
-const LiveBody = Type.Object({ status: Type.Literal('alive'), uptime_seconds: Type.Number() });
 
 function uptime(): number {
   return Math.round((Date.now() - startedAt) / 1000);
@@ -85,44 +48,7 @@ function readyBody(report: HealthReport): { status: number; body: unknown } {
   return { status: 503, body: { status: 'not_ready', reason, checks } };
 }
 
-const exampleHealth = {
-  status: 'healthy',
-  version: '1.0.0',
-  environment: 'production',
-  uptime_seconds: 3600,
-  timestamp: '2026-01-01T12:00:00.000Z',
-  services: {
-    app: { status: 'healthy' },
-    edge_function: { status: 'healthy', required: true, adapter: 'edge-function', latency_ms: 42 },
-    supabase: { status: 'healthy', required: true, adapter: 'supabase', latency_ms: 35 },
-    litellm: {
-      status: 'healthy',
-      required: true,
-      adapter: 'litellm',
-      latency_ms: 18,
-      details: {
-        window: 20,
-        up: 20,
-        availability: 1,
-        avg_latency_ms: 16,
-        last_checked_at: '2026-01-01T11:59:55.000Z',
-        status_since: '2026-01-01T09:00:00.000Z',
-      },
-    },
-    redis: { status: 'healthy', required: false, adapter: 'redis', latency_ms: 1 },
-  },
-};
-
-const exampleDegraded = {
-  ...exampleHealth,
-  status: 'degraded',
-  services: {
-    ...exampleHealth.services,
-    redis: { status: 'unhealthy', required: false, adapter: 'redis', latency_ms: 500, error: 'timeout' },
-  },
-};
-
-function health(path: string, operationId: string, deprecated?: Deprecation): RouteSpec {
+function health({ checkHealth, config, warnings }: HealthDeps, path: string, operationId: string, deprecated?: Deprecation): RouteSpec {
   return {
     method: 'get',
     path,
@@ -146,9 +72,9 @@ function health(path: string, operationId: string, deprecated?: Deprecation): Ro
         example: { ...exampleDegraded, status: 'unhealthy' },
       },
     },
-    async handler({ container }) {
-      const report = await container.resolve(CheckHealth).execute();
-      const body = healthBody(report, container.resolve<Config>(CONFIG), container.resolve(RUNTIME_WARNINGS).list());
+    async handler() {
+      const report = await checkHealth.execute();
+      const body = healthBody(report, config, warnings.list());
       return raw(body, report.status === 'unhealthy' ? 503 : 200);
     },
   };
@@ -173,7 +99,7 @@ function live(path: string, operationId: string, deprecated?: Deprecation): Rout
   };
 }
 
-function ready(path: string, operationId: string, deprecated?: Deprecation): RouteSpec {
+function ready({ checkHealth }: HealthDeps, path: string, operationId: string, deprecated?: Deprecation): RouteSpec {
   return {
     method: 'get',
     path,
@@ -205,8 +131,8 @@ function ready(path: string, operationId: string, deprecated?: Deprecation): Rou
         },
       },
     },
-    async handler({ container }) {
-      const { status, body } = readyBody(await container.resolve(CheckHealth).execute());
+    async handler() {
+      const { status, body } = readyBody(await checkHealth.execute());
       return raw(body, status);
     },
   };
@@ -215,18 +141,26 @@ function ready(path: string, operationId: string, deprecated?: Deprecation): Rou
 /** The day this gateway replaced the previous one, which served `/live` and `/ready`. */
 const LEGACY_PATHS_DEPRECATED_SINCE = '2026-11-28';
 
-export function healthRoutes(): RouteSpec[] {
+interface HealthDeps {
+  checkHealth: CheckHealth;
+  config: Config;
+  warnings: RuntimeWarnings;
+}
+
+export function healthRoutes(deps: RouteDeps): RouteSpec[] {
+  const resolved: HealthDeps = { checkHealth: deps.get(CheckHealth), config: deps.get(CONFIG), warnings: deps.get(RUNTIME_WARNINGS) };
   return [
-    health('/health', 'getHealth'),
+    health(resolved, '/health', 'getHealth'),
     live('/health/live', 'getLiveness'),
-    ready('/health/ready', 'getReadiness'),
+    ready(resolved, '/health/ready', 'getReadiness'),
     live('/live', 'getLivenessLegacy', { since: LEGACY_PATHS_DEPRECATED_SINCE, successor: '/health/live' }),
-    ready('/ready', 'getReadinessLegacy', { since: LEGACY_PATHS_DEPRECATED_SINCE, successor: '/health/ready' }),
+    ready(resolved, '/ready', 'getReadinessLegacy', { since: LEGACY_PATHS_DEPRECATED_SINCE, successor: '/health/ready' }),
   ];
 }
 
 /** `GET /` and `GET /info`, kept from the previous gateway; `/info` lists the routes it is given. */
-export function serviceInfoRoutes(listRoutes: () => readonly RouteSpec[]): RouteSpec[] {
+export function serviceInfoRoutes(deps: RouteDeps, listRoutes: () => readonly RouteSpec[]): RouteSpec[] {
+  const config = deps.get(CONFIG);
   return [
     {
       method: 'get',
@@ -244,8 +178,8 @@ export function serviceInfoRoutes(listRoutes: () => readonly RouteSpec[]): Route
           example: { service: SERVICE_NAME, version: '1.0.0', status: 'running', docs: '/docs' },
         },
       },
-      async handler({ container }) {
-        return raw({ service: SERVICE_NAME, version: container.resolve<Config>(CONFIG).version, status: 'running', docs: '/docs' });
+      async handler() {
+        return raw({ service: SERVICE_NAME, version: config.version, status: 'running', docs: '/docs' });
       },
     },
     {
@@ -280,8 +214,7 @@ export function serviceInfoRoutes(listRoutes: () => readonly RouteSpec[]): Route
           },
         },
       },
-      async handler({ container }) {
-        const config = container.resolve<Config>(CONFIG);
+      async handler() {
         const routes = listRoutes();
         const features = ['jwt-auth', 'openapi', 'health-checks'];
         if (config.enableMetrics) features.push('metrics');

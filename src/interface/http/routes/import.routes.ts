@@ -1,9 +1,10 @@
 import type { Context } from 'koa';
 import { ImportConversations } from '../../../application/import/import-conversations.use-case';
 import type { ImportEvent } from '../../../application/import/import-report';
-import { CONFIG, type Config } from '../../../config/config';
+import { CONFIG } from '../../../config/config';
 import { AppError, isAppError } from '../../../domain/errors/app-error';
 import type { ImportFormat } from '../../../domain/import/imported-conversation';
+import type { RouteDeps } from '../routing/route-deps';
 import { HANDLED, ok, userOf, type RouteSpec } from '../routing/route-spec';
 import { write } from '../download/send-download';
 import { openImportFile } from '../import/json-elements';
@@ -49,7 +50,10 @@ async function streamProgress(ctx: Context, run: (onEvent: (e: ImportEvent) => P
   if (started && !ctx.res.destroyed) ctx.res.end();
 }
 
-export function importRoutes(): RouteSpec[] {
+export function importRoutes(deps: RouteDeps): RouteSpec[] {
+  const config = deps.get(CONFIG);
+  const importConversations = deps.get(ImportConversations);
+
   return [
     {
       method: 'post',
@@ -87,16 +91,15 @@ export function importRoutes(): RouteSpec[] {
             details: { received: ctx.get('Content-Type') || null },
           });
         }
-        const body = await spoolBody(ctx, input.container.resolve<Config>(CONFIG).importLimitBytes);
+        const body = await spoolBody(ctx, config.importLimitBytes);
         try {
           const file = await openImportFile(body.file);
-          const useCase = input.container.resolve(ImportConversations);
           const options = { format: (input.query as { format?: ImportFormat }).format, signal: input.signal };
           if (ctx.accepts('application/json', NDJSON) === NDJSON && ctx.get('Accept').includes(NDJSON)) {
-            await streamProgress(ctx, (onEvent) => useCase.execute(userOf(input), file, { ...options, onEvent }));
+            await streamProgress(ctx, (onEvent) => importConversations.execute(userOf(input), file, { ...options, onEvent }));
             return HANDLED;
           }
-          return ok(await useCase.execute(userOf(input), file, options));
+          return ok(await importConversations.execute(userOf(input), file, options));
         } finally {
           await body.dispose();
         }

@@ -4,10 +4,14 @@ import { GetMessage } from '../../../application/messages/get-message.use-case';
 import { ok, userOf, type RouteSpec } from '../routing/route-spec';
 import { IdParams, MESSAGE_CONTENT_MAX, MessageSchema } from '../schemas/conversation.schemas';
 import { exampleAssistantMessage, exampleUserMessage } from '../schemas/examples';
+import type { RouteDeps } from '../routing/route-deps';
 
 const TAGS = ['Messages'];
 
-export function messageRoutes(): RouteSpec[] {
+export function messageRoutes(deps: RouteDeps): RouteSpec[] {
+  const getMessage = deps.get(GetMessage);
+  const editMessage = deps.get(EditMessage);
+
   return [
     {
       method: 'get',
@@ -20,7 +24,7 @@ export function messageRoutes(): RouteSpec[] {
       responses: { 200: { description: 'The message.', schema: MessageSchema, example: exampleAssistantMessage } },
       errors: ['NOT_FOUND', 'UPSTREAM_ERROR', 'UPSTREAM_CONTRACT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'],
       async handler(input) {
-        return ok(await input.container.resolve(GetMessage).execute(userOf(input), input.params.id));
+        return ok(await getMessage.execute(userOf(input), input.params.id));
       },
     },
     {
@@ -46,7 +50,7 @@ export function messageRoutes(): RouteSpec[] {
       },
       errors: ['NOT_FOUND', 'UPSTREAM_ERROR', 'UPSTREAM_CONTRACT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'],
       async handler(input) {
-        return ok(await input.container.resolve(EditMessage).execute(userOf(input), input.params.id, input.body.content));
+        return ok(await editMessage.execute(userOf(input), input.params.id, input.body.content));
       },
     },
   ];

@@ -1,7 +1,12 @@
 import { serveMetrics } from '../metrics/metrics-access';
+import { CONFIG } from '../../../config/config';
+import { METRICS } from '../../../ports/metrics.port';
+import type { RouteDeps } from '../routing/route-deps';
 import { HANDLED, type RouteSpec } from '../routing/route-spec';
 
-export function metricsRoutes(): RouteSpec[] {
+export function metricsRoutes(deps: RouteDeps): RouteSpec[] {
+  const access = { config: deps.get(CONFIG), metrics: deps.get(METRICS) };
+
   return [
     {
       method: 'get',
@@ -25,8 +30,8 @@ export function metricsRoutes(): RouteSpec[] {
         },
       },
       errors: ['AUTH_REQUIRED', 'AUTH_INVALID', 'NOT_FOUND'],
-      async handler({ container, koa }) {
-        await serveMetrics(koa, container, 'main');
+      async handler({ koa }) {
+        await serveMetrics(koa, access, 'main');
         return HANDLED;
       },
     },

@@ -3,6 +3,7 @@ import { GetModel } from '../../../application/models/get-model.use-case';
 import { ListModels } from '../../../application/models/list-models.use-case';
 import { MODEL_SORT_FIELDS, type ModelQuery, type ModelSortField, type SortOrder } from '../../../domain/models/model-query';
 import { ok, type RouteSpec } from '../routing/route-spec';
+import type { RouteDeps } from '../routing/route-deps';
 
 const NullableNumber = (description: string) => Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description });
 const NullableInteger = (description: string) => Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description });
@@ -115,7 +116,10 @@ const CACHE_NOTE =
   'The catalogue comes from LiteLLM `/model/info` and is cached (1 h by default). When LiteLLM is down after that, ' +
   'the last good catalogue is served with `stale: true`; an error is returned only when no catalogue was ever fetched.';
 
-export function modelsRoutes(): RouteSpec[] {
+export function modelsRoutes(deps: RouteDeps): RouteSpec[] {
+  const listModels = deps.get(ListModels);
+  const getModel = deps.get(GetModel);
+
   return [
     {
       method: 'get',
@@ -139,8 +143,8 @@ export function modelsRoutes(): RouteSpec[] {
         },
       },
       errors: [...CATALOGUE_ERRORS],
-      async handler({ query, container }) {
-        const list = await container.resolve(ListModels).execute(toModelQuery(query as ListQuery));
+      async handler({ query }) {
+        const list = await listModels.execute(toModelQuery(query as ListQuery));
         return ok({ items: list.items, count: list.items.length, stale: list.stale, fetched_at: list.fetched_at });
       },
     },
@@ -161,9 +165,9 @@ export function modelsRoutes(): RouteSpec[] {
         },
       },
       errors: ['NOT_FOUND', ...CATALOGUE_ERRORS],
-      async handler({ params, query, container }) {
+      async handler({ params, query }) {
         const provider = (params as { provider: string }).provider.toLowerCase();
-        const list = await container.resolve(ListModels).execute(toModelQuery(query as ListQuery, provider), { providerMustExist: true });
+        const list = await listModels.execute(toModelQuery(query as ListQuery, provider), { providerMustExist: true });
         return ok({ provider, items: list.items, count: list.items.length, stale: list.stale, fetched_at: list.fetched_at });
       },
     },
@@ -190,8 +194,8 @@ export function modelsRoutes(): RouteSpec[] {
         },
       },
       errors: ['NOT_FOUND', ...CATALOGUE_ERRORS],
-      async handler({ params, container }) {
-        return ok(await container.resolve(GetModel).execute((params as { model_id: string }).model_id));
+      async handler({ params }) {
+        return ok(await getModel.execute((params as { model_id: string }).model_id));
       },
     },
   ];

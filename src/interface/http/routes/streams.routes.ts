@@ -1,10 +1,11 @@
 import type { Static } from 'typebox';
-import { SERVICE_LIFECYCLE, type ServiceLifecycle } from '../../../application/service-lifecycle';
+import { SERVICE_LIFECYCLE } from '../../../application/service-lifecycle';
 import { StreamAccess } from '../../../application/streams/stream-access';
-import { CONFIG, type Config } from '../../../config/config';
+import { CONFIG } from '../../../config/config';
 import { AppError } from '../../../domain/errors/app-error';
-import { LOGGER, type Logger } from '../../../ports/logger.port';
+import { LOGGER } from '../../../ports/logger.port';
 import type { TurnRecord } from '../../../ports/stream-log.port';
+import type { RouteDeps } from '../routing/route-deps';
 import { HANDLED, ok, userOf, type RouteInput, type RouteSpec } from '../routing/route-spec';
 import { ChatEventStreamSchema } from '../schemas/chat.schemas';
 import { EX } from '../schemas/examples';
@@ -52,7 +53,12 @@ function summary(r: TurnRecord) {
   };
 }
 
-export function streamRoutes(): RouteSpec[] {
+/** Resumable streams: list a user's turns, resume one (replay, then follow), stop one. */
+export function streamRoutes(deps: RouteDeps): RouteSpec[] {
+  const access = deps.get(StreamAccess);
+  const config = deps.get(CONFIG);
+  const logger = deps.get(LOGGER);
+  const lifecycle = deps.get(SERVICE_LIFECYCLE);
   return [
     {
       method: 'get',
@@ -87,7 +93,7 @@ export function streamRoutes(): RouteSpec[] {
       errors: ['UPSTREAM_UNAVAILABLE'],
       async handler(input) {
         const query = input.query as Static<typeof ListStreamsQuery>;
-        const records = await input.container.resolve(StreamAccess).list(userOf(input), query.conversation_id);
+        const records = await access.list(userOf(input), query.conversation_id);
         return ok({ streams: records.map(summary) });
       },
     },
@@ -119,13 +125,12 @@ export function streamRoutes(): RouteSpec[] {
         const after = lastEventId(input);
         const controller = new AbortController();
         input.signal.addEventListener('abort', () => controller.abort(), { once: true });
-        const resumed = await input.container
-          .resolve(StreamAccess)
-          .resume(userOf(input), (input.params as Static<typeof StreamIdParams>).stream_id, after, controller.signal);
+        const streamId = (input.params as Static<typeof StreamIdParams>).stream_id;
+        const resumed = await access.resume(userOf(input), streamId, after, controller.signal);
         await relayResumed(input.koa, resumed, {
-          logger: input.container.resolve<Logger>(LOGGER),
-          lifecycle: input.container.resolve<ServiceLifecycle>(SERVICE_LIFECYCLE),
-          pingMs: input.container.resolve<Config>(CONFIG).ssePingIntervalMs,
+          logger,
+          lifecycle,
+          pingMs: config.ssePingIntervalMs,
           abort: (reason) => controller.abort(reason),
         });
         return HANDLED;
@@ -151,9 +156,7 @@ export function streamRoutes(): RouteSpec[] {
       },
       errors: ['NOT_FOUND', 'UPSTREAM_UNAVAILABLE'],
       async handler(input) {
-        const result = await input.container
-          .resolve(StreamAccess)
-          .stop(userOf(input), (input.params as Static<typeof StreamIdParams>).stream_id);
+        const result = await access.stop(userOf(input), (input.params as Static<typeof StreamIdParams>).stream_id);
         return ok(result);
       },
     },

@@ -2,11 +2,15 @@ import { GetConversationStats } from '../../../application/user/get-conversation
 import { GetUsage } from '../../../application/user/get-usage.use-case';
 import { ok, userOf, type RouteSpec } from '../routing/route-spec';
 import { ConversationStatsSchema, exampleConversationStats, exampleUsage, UsageQuery, UsageSchema } from '../schemas/user-activity.schemas';
+import type { RouteDeps } from '../routing/route-deps';
 
 const UPSTREAM = ['UPSTREAM_ERROR', 'UPSTREAM_CONTRACT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'] as const;
 
 /** The caller's usage and conversation statistics, computed from the conversation index. */
-export function userActivityRoutes(): RouteSpec[] {
+export function userActivityRoutes(deps: RouteDeps): RouteSpec[] {
+  const getUsage = deps.get(GetUsage);
+  const getConversationStats = deps.get(GetConversationStats);
+
   return [
     {
       method: 'get',
@@ -25,7 +29,7 @@ export function userActivityRoutes(): RouteSpec[] {
       responses: { 200: { description: 'The usage report.', schema: UsageSchema, example: exampleUsage } },
       errors: [...UPSTREAM],
       async handler(input) {
-        return ok(await input.container.resolve(GetUsage).execute(userOf(input), input.query));
+        return ok(await getUsage.execute(userOf(input), input.query));
       },
     },
     {
@@ -42,7 +46,7 @@ export function userActivityRoutes(): RouteSpec[] {
       responses: { 200: { description: 'The statistics.', schema: ConversationStatsSchema, example: exampleConversationStats } },
       errors: [...UPSTREAM],
       async handler(input) {
-        return ok(await input.container.resolve(GetConversationStats).execute(userOf(input)));
+        return ok(await getConversationStats.execute(userOf(input)));
       },
     },
   ];

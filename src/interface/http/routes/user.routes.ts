@@ -5,11 +5,16 @@ import type { UserContext } from '../../../domain/user/user-context';
 import type { ProfilePatch } from '../../../domain/user/user-profile';
 import { ok, type RouteSpec } from '../routing/route-spec';
 import { exampleBalance, exampleProfile, UpdateProfileBody, UserBalanceSchema, UserProfileSchema } from '../schemas/user.schemas';
+import type { RouteDeps } from '../routing/route-deps';
 
 /** Errors every user route can meet on the way to `user_profiles`. */
 const UPSTREAM_ERRORS = ['NOT_FOUND', 'UPSTREAM_ERROR', 'UPSTREAM_CONTRACT', 'UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT'] as const;
 
-export function userRoutes(): RouteSpec[] {
+export function userRoutes(deps: RouteDeps): RouteSpec[] {
+  const getProfile = deps.get(GetProfile);
+  const updateProfile = deps.get(UpdateProfile);
+  const getBalance = deps.get(GetBalance);
+
   return [
     {
       method: 'get',
@@ -22,8 +27,8 @@ export function userRoutes(): RouteSpec[] {
         'a profile change or a finished chat drops the cached copy. The LiteLLM key of the account is never returned.',
       responses: { 200: { description: 'The profile.', schema: UserProfileSchema, example: exampleProfile } },
       errors: [...UPSTREAM_ERRORS],
-      async handler({ container, user }) {
-        return ok(await container.resolve(GetProfile).execute(user as UserContext));
+      async handler({ user }) {
+        return ok(await getProfile.execute(user as UserContext));
       },
     },
     {
@@ -41,8 +46,8 @@ export function userRoutes(): RouteSpec[] {
       bodyExample: { display_name: 'Ada', default_model: 'openai/gpt-4o-mini', locale: 'en-US', preferences: { theme: 'dark' } },
       responses: { 200: { description: 'The updated profile.', schema: UserProfileSchema, example: exampleProfile } },
       errors: [...UPSTREAM_ERRORS],
-      async handler({ container, user, body }) {
-        return ok(await container.resolve(UpdateProfile).execute(user as UserContext, body as ProfilePatch));
+      async handler({ user, body }) {
+        return ok(await updateProfile.execute(user as UserContext, body as ProfilePatch));
       },
     },
     {
@@ -56,8 +61,8 @@ export function userRoutes(): RouteSpec[] {
         '(no chat starts at `available_balance <= 0`). Cached with the profile; a finished chat drops the cached copy.',
       responses: { 200: { description: 'The balance.', schema: UserBalanceSchema, example: exampleBalance } },
       errors: [...UPSTREAM_ERRORS],
-      async handler({ container, user }) {
-        return ok(await container.resolve(GetBalance).execute(user as UserContext));
+      async handler({ user }) {
+        return ok(await getBalance.execute(user as UserContext));
       },
     },
   ];

@@ -27,6 +27,10 @@ export interface RouteInput<P = Record<string, string>, Q = Record<string, unkno
   /** Set on every authenticated route (all of /v1). */
   user: UserContext | undefined;
   requestId: string;
+  /**
+   * The service's container, for ad-hoc routes only (tests). A route module takes its use cases
+   * once, from RouteDeps, when its routes are built.
+   */
   container: DependencyContainer;
   /** Aborted when the client goes away: pass it to long upstream calls. */
   signal: AbortSignal;
@@ -93,6 +97,9 @@ export interface RouteSpec {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   handler(input: RouteInput<any, any, any>): Promise<RouteReply>;
 }
+
+/** What a route says about itself (the OpenAPI operation), without its handler. */
+export type RouteDoc = Omit<RouteSpec, 'handler'>;
 
 export function ok(data: unknown, status = 200, headers?: Record<string, string>): RouteReply {
   return { kind: 'envelope', status, data, headers };

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Timestamp } from './common.schemas';
-import { DATE_PARAM_MAX } from './conversation-index.schemas';
+import { DATE_PARAM_MAX } from './conversation-search.schemas';
 
 const Day = Type.String({ format: 'date', description: 'A UTC day, `YYYY-MM-DD`.' });
 

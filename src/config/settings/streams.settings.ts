@@ -1,9 +1,7 @@
 import { Type } from 'typebox';
+import type { SettingDefinition } from '../setting-definition';
 
-/**
- * Settings of resumable streams (the stream log, stop, disconnects, orphans), spread into the one
- * settings table (which checks them against its definition).
- */
+/** Resumable streams: the stream log, its retention, disconnects, orphans, the producer's heartbeat. */
 export const STREAM_SETTINGS = {
   streamRetentionSeconds: {
     env: 'STREAM_RETENTION_SECONDS',
@@ -39,4 +37,4 @@ export const STREAM_SETTINGS = {
     description:
       'How often the replica producing a turn proves it alive in the stream log, in milliseconds. After three missed beats any replica claims the turn, saves its text as an interrupted reply and ends its stream with `STREAM_INTERRUPTED`.',
   },
-} as const;
+} as const satisfies Record<string, SettingDefinition>;
