@@ -3,7 +3,11 @@ import type { AppError } from '../../domain/errors/app-error';
 import type { CompletionRequest } from '../../ports/llm-gateway.port';
 import type { Logger } from '../../ports/logger.port';
 
-/** The one log line of a completion: never the key, never the content. */
+/**
+ * The one log line of a completion: never the key, never the content. At debug when it went well
+ * (the request's own line is the one at info; tokens and cost are in the metrics), a warning when
+ * the upstream failed.
+ */
 export class CompletionLog {
   outcome = 'pending';
   status: number | undefined;
@@ -13,7 +17,7 @@ export class CompletionLog {
   finishReason: string | undefined;
   completionChars = 0;
   errorCode: string | undefined;
-  private level: 'info' | 'warn' = 'info';
+  private level: 'debug' | 'warn' = 'debug';
 
   constructor(
     private readonly operation: string,

@@ -6,7 +6,10 @@ import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { directRequest, directUrl, isDirectConfig, type DirectAgents } from '../../../src/adapters/http/direct-transport';
+import { UpstreamClient } from '../../../src/adapters/http/upstream-client';
+import { SystemClock } from '../../../src/adapters/system/system-clock';
 import { proxyConfigured } from '../../../src/config/proxy-environment';
+import { RecordingLogger } from './upstream-test-kit';
 import { useRealHttp } from '../../support/real-http';
 
 interface Seen {
@@ -23,6 +26,7 @@ describe('direct upstream transport (node:http beneath the axios-shaped calls)',
   let seen: Seen[];
   let agents: DirectAgents;
   const sockets = new Set<import('node:net').Socket>();
+  let connections = 0;
 
   before(async () => {
     server = http.createServer((req, res) => {
@@ -47,6 +51,7 @@ describe('direct upstream transport (node:http beneath the axios-shaped calls)',
       });
     });
     server.on('connection', (s) => {
+      connections += 1;
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
     });
@@ -202,5 +207,21 @@ describe('direct upstream transport (node:http beneath the axios-shaped calls)',
     expect(proxyConfigured('https://x.test', { HTTP_PROXY: 'http://proxy:3128' })).to.equal(false);
     expect(proxyConfigured('http://x.test', { ALL_PROXY: 'socks5://p' })).to.equal(true);
     expect(proxyConfigured('http://x.test', { npm_config_proxy: 'http://p' })).to.equal(true);
+  });
+
+  it('the pool keeps every socket it opened: a burst after a pause reuses them instead of reconnecting', async () => {
+    const client = new UpstreamClient(
+      { name: 'pool', baseURL: base, poolSize: 100, timeoutMs: 2_000 },
+      new SystemClock(),
+      new RecordingLogger(),
+    );
+    const burst = () =>
+      Promise.all(Array.from({ length: 80 }, () => client.request({ operation: 'probe', idempotent: true, method: 'GET', url: '/slow' })));
+    const before = connections;
+    await burst();
+    expect(connections - before).to.equal(80);
+    await burst();
+    expect(connections - before, 'no new connection for the second burst').to.equal(80);
+    (client.http.defaults.httpAgent as http.Agent).destroy();
   });
 });

@@ -584,6 +584,7 @@ describe('LiteLlmGateway', () => {
       );
       const lines = logger.completions();
       expect(lines).to.have.length(1);
+      expect(logger.entries.find((e) => e.msg === 'llm completion')?.level, "the request's own line is the one at info").to.equal('debug');
       expect(lines[0]).to.include({
         upstream: 'litellm',
         operation: 'chat_stream',
