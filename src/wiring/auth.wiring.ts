@@ -13,6 +13,7 @@ export const auth: FeatureModule = {
             url: config.effectiveJwksUrl,
             cacheSeconds: config.jwksCacheSeconds,
             refetchIntervalSeconds: config.jwksRefetchIntervalSeconds,
+            maxStaleSeconds: config.jwksMaxStaleSeconds,
             timeoutMs: config.upstreamTimeoutMs,
           },
           clock,

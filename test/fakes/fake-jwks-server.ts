@@ -42,6 +42,8 @@ export class FakeJwksServer {
   failWithStatus: number | undefined;
   /** When set, served instead of `{keys}` (a malformed document). */
   bodyOverride: unknown;
+  /** When true, a fetch is counted and never answered (a hung endpoint) until the server closes. */
+  hang = false;
 
   /** `http://127.0.0.1:<port>`, the Supabase project URL of the fake. */
   baseUrl = '';
@@ -63,6 +65,7 @@ export class FakeJwksServer {
       return;
     }
     this.fetches += 1;
+    if (this.hang) return;
     if (this.failWithStatus !== undefined) {
       res.writeHead(this.failWithStatus, { 'Content-Type': 'application/json' }).end('{"message":"unavailable"}');
       return;

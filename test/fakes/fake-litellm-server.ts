@@ -30,6 +30,8 @@ export interface StreamReply {
   kind: 'stream';
   /** Wait before the status line and headers (a proxy slow to answer at all). */
   delayMs?: number;
+  /** No status line nor header until the promise settles (or the client leaves). */
+  headersGate?: Promise<unknown>;
   headers?: Record<string, string>;
   steps: StreamStep[];
 }
@@ -321,6 +323,8 @@ export class FakeLiteLlmServer {
     }
 
     if (reply.delayMs) await sleep(reply.delayMs, undefined, { signal: gone });
+    if (reply.headersGate) await untilSettledOrGone(reply.headersGate, gone);
+    if (gone.aborted) return;
     res.writeHead(200, { ...SSE_HEADERS, ...reply.headers });
     res.flushHeaders();
     for (const step of reply.steps) {
@@ -337,18 +341,20 @@ export class FakeLiteLlmServer {
       } else if ('hang' in step) {
         await new Promise<void>((resolve) => gone.addEventListener('abort', () => resolve(), { once: true }));
         return;
-      } else if ('gate' in step) {
-        await new Promise<void>((resolve) => {
-          gone.addEventListener('abort', () => resolve(), { once: true });
-          void step.gate.then(
-            () => resolve(),
-            () => resolve(),
-          );
-        });
-      }
+      } else if ('gate' in step) await untilSettledOrGone(step.gate, gone);
     }
     res.end();
   }
+}
+
+function untilSettledOrGone(gate: Promise<unknown>, gone: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    gone.addEventListener('abort', () => resolve(), { once: true });
+    void gate.then(
+      () => resolve(),
+      () => resolve(),
+    );
+  });
 }
 
 /** Writes with backpressure: waits for `drain`, or gives up when the client leaves. */

@@ -5,11 +5,14 @@ import https from 'node:https';
 import { AppError } from '../../domain/errors/app-error';
 import type { Clock } from '../../ports/clock.port';
 import type { Logger } from '../../ports/logger.port';
-import { CircuitBreaker } from './circuit-breaker';
+import { CircuitBreaker, type BreakerPermit } from './circuit-breaker';
 import { directRequest, isDirectConfig, type DirectAgents } from './direct-transport';
 import { proxyConfigured } from '../../config/proxy-environment';
-import { isOversized, isRetryableStatus, isTimeout, retryDelayMs, shouldRetry } from './retry-policy';
-import { NOOP_UPSTREAM_OBSERVER, type CallOutcome, type UpstreamObserver } from './upstream-observer';
+import { isRetryableStatus, retryDelayMs, shouldRetry } from './retry-policy';
+import { CallJudge } from './call-judge';
+import { NOOP_UPSTREAM_OBSERVER, type UpstreamObserver } from './upstream-observer';
+
+export { UpstreamDeadline } from './call-judge';
 
 /** Every keep-alive pool of every upstream client, so shutdown can close them all. */
 const POOLS = new Set<http.Agent>();
@@ -54,17 +57,6 @@ interface RetryState {
   idempotent: boolean;
 }
 
-const NETWORK_DOWN = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ECONNRESET',
-  'EPIPE',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'ERR_SOCKET_CLOSED',
-]);
-
 /** Bound of a buffered answer when the owner gives none: far above any legitimate answer, far below the heap. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
@@ -87,6 +79,7 @@ export class UpstreamClient {
   /** The pools the direct transport uses; undefined when a proxy is configured (axios then handles every call). */
   private readonly direct: DirectAgents | undefined;
   private readonly maxRetryDelayMs: number;
+  private readonly judge: CallJudge;
 
   constructor(
     readonly options: UpstreamClientOptions,
@@ -94,6 +87,7 @@ export class UpstreamClient {
     private readonly logger: Logger,
   ) {
     this.observer = options.observer ?? NOOP_UPSTREAM_OBSERVER;
+    this.judge = new CallJudge(options.name, clock, logger, this.observer);
     const agentOptions = {
       keepAlive: true,
       maxSockets: options.poolSize,
@@ -190,86 +184,47 @@ export class UpstreamClient {
     return this.options.name;
   }
 
+  /** One call, its outcome reported to the breaker as soon as the answer (or its absence) is known. */
   async request<T = unknown>(req: UpstreamRequest): Promise<AxiosResponse<T>> {
+    return (await this.send<T>(req, false)).response;
+  }
+
+  /**
+   * A call whose success is judged later by the caller (a stream: at its first token). A 2xx comes
+   * back with its permit pending, and the caller must settle it; any other outcome is settled here
+   * already (the caller may settle again: it is ignored).
+   */
+  requestHeld<T = unknown>(req: UpstreamRequest): Promise<{ response: AxiosResponse<T>; permit: BreakerPermit }> {
+    return this.send<T>(req, true);
+  }
+
+  private async send<T>(req: UpstreamRequest, hold: boolean): Promise<{ response: AxiosResponse<T>; permit: BreakerPermit }> {
     const { operation, idempotent, requestId, ...config } = req;
-    if (!this.breaker.allow()) {
+    const permit = this.breaker.tryAcquire();
+    if (!permit) {
       this.observer.call(this.name, operation, 'circuit_open', 0);
       throw new AppError('UPSTREAM_UNAVAILABLE', `${this.name} is unavailable (circuit open); try again shortly`, {
         retryAfterSeconds: this.breaker.retryAfterSeconds(),
         details: { upstream: this.name },
       });
     }
-    const started = this.clock.nowMs();
+    const call = { operation, started: this.clock.nowMs(), requestId, permit };
     const headers = { ...(config.headers as Record<string, string> | undefined), ...(requestId ? { 'X-Request-Id': requestId } : {}) };
     try {
       const res =
         this.direct && isDirectConfig(config)
           ? await this.sendDirect<T>(this.direct, this.withDefaults(config, headers), idempotent, operation)
           : await this.http.request<T>({ ...config, headers, upstream: { operation, idempotent } } as AxiosRequestConfig);
-      this.finish(operation, res.status, started, requestId);
-      return res;
+      this.judge.answered(call, res.status, hold);
+      return { response: res, permit };
     } catch (err) {
       const e = err as AxiosError<T>;
       if (e.response) {
-        this.finish(operation, e.response.status, started, requestId);
-        return e.response;
+        this.judge.answered(call, e.response.status, hold);
+        return { response: e.response, permit };
       }
-      throw this.networkFailure(operation, e, started, requestId);
+      throw this.judge.noAnswer(call, e, config.signal as AbortSignal | undefined);
     }
-  }
-
-  private finish(operation: string, status: number, started: number, requestId: string | undefined): void {
-    const durationMs = this.clock.nowMs() - started;
-    let outcome: CallOutcome = 'success';
-    if (status >= 500 || status === 429) {
-      outcome = 'server_error';
-      this.breaker.failure();
-    } else if (status >= 400) {
-      outcome = 'client_error';
-      this.breaker.neutral();
-    } else this.breaker.success();
-    this.observer.call(this.name, operation, outcome, durationMs);
-    const fields = { upstream: this.name, operation, status, duration_ms: durationMs, request_id: requestId };
-    // The request's own record (at info) tells what happened; each upstream call is detail.
-    if (status >= 500) this.logger.warn(fields, 'upstream call');
-    else this.logger.debug(fields, 'upstream call');
-  }
-
-  /** A call that got no HTTP answer: timeout, refused or reset connection, cancellation. */
-  networkFailure(operation: string, err: AxiosError | Error, started: number, requestId: string | undefined): AppError {
-    const durationMs = this.clock.nowMs() - started;
-    const code = (err as AxiosError).code;
-    if (axios.isCancel(err) || code === 'ERR_CANCELED') {
-      this.breaker.neutral();
-      this.logger.debug({ upstream: this.name, operation, duration_ms: durationMs, request_id: requestId }, 'upstream call cancelled');
-      return new AppError('UPSTREAM_UNAVAILABLE', 'The request was cancelled', { details: { upstream: this.name, cancelled: true } });
-    }
-    if (isOversized(err as AxiosError)) {
-      // It answered, so it is up; what it sent breaks the contract.
-      this.breaker.neutral();
-      this.observer.call(this.name, operation, 'server_error', durationMs);
-      this.logger.warn(
-        { upstream: this.name, operation, error: 'response_too_large', duration_ms: durationMs, request_id: requestId },
-        'upstream answer too large',
-      );
-      return new AppError('UPSTREAM_CONTRACT', `${this.name} sent an answer larger than the gateway reads`, {
-        details: { upstream: this.name, reason: 'response_too_large' },
-      });
-    }
-    this.breaker.failure();
-    const timeout = isTimeout(err as AxiosError);
-    this.observer.call(this.name, operation, timeout ? 'timeout' : 'network_error', durationMs);
-    this.logger.warn(
-      { upstream: this.name, operation, error: code ?? err.message, duration_ms: durationMs, request_id: requestId },
-      'upstream call failed',
-    );
-    if (timeout) {
-      return new AppError('UPSTREAM_TIMEOUT', `${this.name} did not answer in time`, { details: { upstream: this.name } });
-    }
-    return new AppError('UPSTREAM_UNAVAILABLE', `${this.name} is unreachable`, {
-      retryAfterSeconds: 5,
-      details: { upstream: this.name, reason: code && NETWORK_DOWN.has(code) ? code : 'network_error' },
-    });
   }
 }
 

@@ -46,7 +46,6 @@ function cancelled(): AppError {
  */
 export class LiteLlmGateway implements LlmGateway {
   private readonly client: UpstreamClient;
-  private readonly observer: UpstreamObserver | undefined;
 
   constructor(
     private readonly options: LiteLlmGatewayOptions,
@@ -58,7 +57,6 @@ export class LiteLlmGateway implements LlmGateway {
      */
     client?: UpstreamClient,
   ) {
-    this.observer = options.observer;
     this.client =
       client ??
       new UpstreamClient(
@@ -87,7 +85,7 @@ export class LiteLlmGateway implements LlmGateway {
     let usageSent = false;
     try {
       const headers = this.headers(request);
-      const res = await this.client.request<Readable>({
+      const { response: res, permit } = await this.client.requestHeld<Readable>({
         operation: 'chat_stream',
         idempotent: false,
         method: 'POST',
@@ -104,7 +102,7 @@ export class LiteLlmGateway implements LlmGateway {
       });
       responded = true;
       const body = res.data;
-      watch.attach(body);
+      watch.attach(body, permit);
       log.status = res.status;
       if (res.status !== 200) {
         const text = await this.readErrorBody(body, watch);
@@ -169,10 +167,12 @@ export class LiteLlmGateway implements LlmGateway {
         log.outcome = 'completed';
         return;
       }
-      const error = this.streamFailure(err, watch, responded, started);
+      const error = this.streamFailure(err, watch, responded);
       log.fail(error, watch.cancelled);
       throw error;
     } finally {
+      // The consumer stopped before any verdict: nothing was learnt (a probe gives its slot back).
+      watch.permit?.cancelled();
       watch.dispose();
       if (log.outcome === 'pending') log.outcome = 'consumer_stopped';
       log.write(this.logger, this.clock.nowMs());
@@ -254,20 +254,27 @@ export class LiteLlmGateway implements LlmGateway {
   }
 
   /** Why a stream failed, as the port promises it: a deadline, the caller's abort, or the upstream. */
-  private streamFailure(err: unknown, watch: StreamWatch, responded: boolean, started: number): AppError {
+  private streamFailure(err: unknown, watch: StreamWatch, responded: boolean): AppError {
+    // Before the headers the shared client has judged the call already (a deadline is a failure there).
+    const permit = responded ? watch.permit : undefined;
     if (watch.expired) {
-      // Before the headers the shared client saw a cancellation (neutral); it was the upstream's fault.
-      this.client.breaker.failure();
-      if (!responded) this.observer?.call(this.client.name, 'chat_stream', 'timeout', this.clock.nowMs() - started);
+      permit?.failure();
       const what = { first_token: 'first token', idle: 'next chunk', total: 'end of the answer' }[watch.expired];
       return new AppError('UPSTREAM_TIMEOUT', `The model did not send the ${what} in time`, {
         details: { upstream: 'litellm', timeout: watch.expired },
       });
     }
-    if (watch.cancelled) return cancelled();
-    if (isAppError(err)) return err;
+    if (watch.cancelled) {
+      permit?.cancelled();
+      return cancelled();
+    }
+    if (isAppError(err)) {
+      // An error object in the stream, a contract break: the proxy answered.
+      permit?.answered();
+      return err;
+    }
     // The body failed after a 200: the connection dropped (reset, premature close).
-    this.client.breaker.failure();
+    permit?.failure();
     const code = (err as { code?: unknown } | undefined)?.code;
     return new AppError('UPSTREAM_ERROR', 'The connection to the model dropped before the answer was complete', {
       details: { upstream: 'litellm', phase: 'stream', reason: typeof code === 'string' ? code : 'connection_lost' },

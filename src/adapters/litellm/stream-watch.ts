@@ -1,4 +1,6 @@
 import type { Readable } from 'node:stream';
+import type { BreakerPermit } from '../http/circuit-breaker';
+import { UpstreamDeadline } from '../http/upstream-client';
 
 /** The deadlines of one streamed call (LLM_FIRST_TOKEN_TIMEOUT_MS, LLM_IDLE_TIMEOUT_MS, STREAM_TIMEOUT). */
 export interface StreamDeadlines {
@@ -44,8 +46,12 @@ export class StreamWatch {
     else signal.addEventListener('abort', this.onAbort, { once: true });
   }
 
-  attach(body: Readable): void {
+  /** The breaker's permit of this call, judged at the first token (or a clean `[DONE]`), not at the headers. */
+  permit: BreakerPermit | undefined;
+
+  attach(body: Readable, permit: BreakerPermit): void {
     this.body = body;
+    this.permit = permit;
     if (this.controller.signal.aborted) body.destroy();
   }
 
@@ -53,6 +59,7 @@ export class StreamWatch {
   started(): void {
     if (this.gotFirstToken) return;
     this.gotFirstToken = true;
+    this.permit?.success();
     clearTimeout(this.firstToken);
     this.firstToken = undefined;
     this.idle = setTimeout(() => {
@@ -72,6 +79,7 @@ export class StreamWatch {
 
   /** `[DONE]` arrived: only the end of the body is awaited, and briefly. */
   done(): void {
+    this.permit?.success();
     this.draining = true;
     this.clearDeadlines();
     this.drain = setTimeout(() => this.body?.destroy(), DRAIN_AFTER_DONE_MS);
@@ -112,11 +120,12 @@ export class StreamWatch {
   private expire(deadline: Deadline): void {
     if (this.controller.signal.aborted || this.draining) return;
     this.expired = deadline;
-    this.stop();
+    this.stop(new UpstreamDeadline(deadline));
   }
 
-  private stop(): void {
-    this.controller.abort();
+  /** A deadline is given as the abort reason, so the shared client counts it as the upstream's failure. */
+  private stop(reason?: UpstreamDeadline): void {
+    this.controller.abort(reason);
     this.body?.destroy();
   }
 }

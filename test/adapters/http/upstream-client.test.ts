@@ -1,7 +1,12 @@
 import { expect } from 'chai';
 import nock from 'nock';
 import sinon from 'sinon';
-import { DEFAULT_MAX_RESPONSE_BYTES, UpstreamClient, type UpstreamClientOptions } from '../../../src/adapters/http/upstream-client';
+import {
+  DEFAULT_MAX_RESPONSE_BYTES,
+  UpstreamClient,
+  UpstreamDeadline,
+  type UpstreamClientOptions,
+} from '../../../src/adapters/http/upstream-client';
 import type { UpstreamObserver } from '../../../src/adapters/http/upstream-observer';
 import { AppError } from '../../../src/domain/errors/app-error';
 import { connectionReset, ManualClock, RecordingLogger, rejectionOf } from './upstream-test-kit';
@@ -205,5 +210,29 @@ for (const transport of ['auto', 'axios'] as const)
         client({ retries: 0 }).request({ operation: 'getThing', idempotent: true, method: 'GET', url: '/thing' }),
       )) as AppError;
       expect(err.code).to.equal('UPSTREAM_CONTRACT');
+    });
+
+    it('counts a call ended by its owner for a deadline (UpstreamDeadline as the abort reason) as a timeout of the upstream', async () => {
+      nock(ORIGIN).get('/thing').delay(1_000).reply(200, {});
+      const c = client({ failureThreshold: 1, retries: 0 });
+      const controller = new AbortController();
+      const pending = c.request({ operation: 'getThing', idempotent: true, method: 'GET', url: '/thing', signal: controller.signal });
+      setImmediate(() => controller.abort(new UpstreamDeadline('first_token')));
+      const err = (await rejectionOf(pending)) as AppError;
+      expect(err.code).to.equal('UPSTREAM_TIMEOUT');
+      expect(c.breaker.state).to.equal('open');
+      expect(observer.call.lastCall.args.slice(0, 3)).to.deep.equal(['test_upstream', 'getThing', 'timeout']);
+    });
+
+    it('leaves a held call pending on a 2xx (the caller judges it) and settles any other answer itself', async () => {
+      nock(ORIGIN).post('/thing').reply(200, {}).post('/thing').reply(503, {});
+      const c = client({ failureThreshold: 1 });
+      const held = await c.requestHeld({ operation: 'makeThing', idempotent: false, method: 'POST', url: '/thing', data: {} });
+      expect(held.response.status).to.equal(200);
+      const failed = await c.requestHeld({ operation: 'makeThing', idempotent: false, method: 'POST', url: '/thing', data: {} });
+      expect(failed.response.status).to.equal(503);
+      expect(c.breaker.state).to.equal('open');
+      held.permit.success();
+      expect(c.breaker.state, 'a verdict from before the trip does not count').to.equal('open');
     });
   });

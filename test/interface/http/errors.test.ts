@@ -200,9 +200,17 @@ describe('HTTP errors: the envelope for every error the skeleton produces', () =
         expectErrorEnvelope(res, 503, 'UPSTREAM_UNAVAILABLE');
         expect(res.headers.get('retry-after')).to.match(/^\d+$/);
         expect(res.headers.get('www-authenticate')).to.equal(null);
-        // With the keys back, the same token passes.
+        // Within the backoff after the failure the answer is the same, and no fetch goes out.
+        const fetches = jwks.fetches;
+        expectErrorEnvelope(await withJwks.json('/v1/test-probe', { headers: bearer(token) }), 503, 'UPSTREAM_UNAVAILABLE');
+        expect(jwks.fetches).to.equal(fetches);
+        // With the keys back, the same token passes once the backoff (1 s after the first failure) allows a fetch.
         jwks.failWithStatus = undefined;
         jwks.setKeys(key);
+        for (let i = 0; i < 100; i += 1) {
+          if ((await withJwks.json('/v1/test-probe', { headers: bearer(token) })).status === 200) break;
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
         expect((await withJwks.json('/v1/test-probe', { headers: bearer(token) })).status).to.equal(200);
       } finally {
         await withJwks.close();
