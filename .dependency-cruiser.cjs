@@ -1,5 +1,5 @@
 /**
- * The dependency rule of ARCHITECTURE.md: arrows point inward only, adapters never import each
+ * The dependency rule of docs/architecture.md: arrows point inward only, adapters never import each
  * other, and there are no cycles.
  */
 module.exports = {

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SERVICE_LIFECYCLE, type ServiceLifecycle } from './application/service-lifecycle';
+import { SERVICE_LIFECYCLE, type ServiceLifecycle } from './application/service/service-lifecycle';
 import { ADAPTER_BINDINGS, buildContainer, RESOURCES, type AdapterBinding, type Resources } from './composition-root';
 import type { Config } from './config/config';
 import { ConfigError, loadConfig } from './config/load-config';

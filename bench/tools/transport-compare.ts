@@ -2,7 +2,7 @@
  * CPU per upstream call of the gateway's transports, against a bare `node:http` call, on one small
  * JSON exchange (the shape of add-message) with a local server in a child process:
  *   node dist/bench/tools/transport-compare.js [calls] [concurrency]
- * The figures behind docs/adr/upstream-transport.md: client CPU per call (user + system of this
+ * The figures behind docs/adr/0009-upstream-transport.md: client CPU per call (user + system of this
  * process, best of two rounds) and calls per second.
  */
 import { fork } from 'node:child_process';

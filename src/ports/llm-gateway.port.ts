@@ -29,9 +29,12 @@ export interface Completion {
 /**
  * Chat completions through the model proxy. Failures are AppErrors, before or during a stream:
  * INSUFFICIENT_BALANCE (budget exceeded), MODEL_NOT_ALLOWED, RATE_LIMITED (with retryAfterSeconds),
+ * VALIDATION_ERROR (a model the proxy does not know), UPSTREAM_CONTRACT (an answer it cannot read),
  * UPSTREAM_ERROR (a rejected key, an error object mid-stream, a dropped connection),
  * UPSTREAM_TIMEOUT (first token, silence between chunks, overall), UPSTREAM_UNAVAILABLE.
- * A stream never ends silently on a failure. Aborting `signal` closes the upstream request.
+ * A stream never ends silently on a failure. Aborting `signal` closes the upstream request; the
+ * call then ends, quietly or with UPSTREAM_UNAVAILABLE `details.cancelled: true`.
+ * test/contracts/llm-gateway.contract.ts holds every adapter to this.
  */
 export interface LlmGateway {
   stream(request: CompletionRequest, signal: AbortSignal): AsyncIterable<StreamEvent>;

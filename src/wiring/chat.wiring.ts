@@ -2,7 +2,7 @@ import { instanceCachingFactory } from 'tsyringe';
 import { LiteLlmGateway } from '../adapters/litellm/litellm-llm-gateway';
 import { LOCAL_MODEL_IDS, LocalEchoLlmGateway } from '../adapters/memory/local-echo-llm-gateway';
 import { RedisStreamSlots } from '../adapters/redis/redis-stream-slots';
-import { CHAT_POLICY } from '../application/chat-policy';
+import { CHAT_POLICY } from '../application/chat/chat-policy';
 import { ChatAccount } from '../application/chat/chat-account';
 import { TURN_LISTENERS, type TurnListener } from '../application/chat/chat-turn';
 import { MetricsTurnListener } from '../application/chat/metrics-turn-listener';

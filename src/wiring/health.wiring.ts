@@ -1,9 +1,9 @@
 import { UpstreamClient } from '../adapters/http/upstream-client';
 import { HttpDependencyProbe } from '../adapters/http-probe/http-dependency-probe';
-import { LitellmHealthMonitor, probeCallLogger } from '../adapters/litellm/litellm-health-monitor';
+import { LiteLlmHealthMonitor, probeCallLogger } from '../adapters/litellm/litellm-health-monitor';
 import { EmbeddedProbe } from '../adapters/memory/embedded-probe';
 import { RedisProbe } from '../adapters/redis/redis-probe';
-import { CheckHealth, HEALTH_CHECK_OPTIONS } from '../application/check-health.use-case';
+import { CheckHealth, HEALTH_CHECK_OPTIONS } from '../application/health/check-health.use-case';
 import type { Config } from '../config/config';
 import { DEPENDENCY_PROBES, type DependencyProbe } from '../ports/dependency-probe.port';
 import type { FeatureModule, Shared } from './shared';
@@ -34,7 +34,7 @@ export const health: FeatureModule = {
             clock,
           )
         : new EmbeddedProbe('supabase', true),
-      config.litellmUrl ? startLitellmMonitor(config, config.litellmUrl, shared) : new EmbeddedProbe('litellm', true),
+      config.litellmUrl ? startLiteLlmMonitor(config, config.litellmUrl, shared) : new EmbeddedProbe('litellm', true),
     ];
     if (shared.redis) probes.push(new RedisProbe(shared.redis, clock));
     for (const probe of probes) c.register(DEPENDENCY_PROBES, { useValue: probe });
@@ -47,7 +47,7 @@ export const health: FeatureModule = {
  * LiteLLM is probed periodically, with its own small client: no retries (one probe, one sample)
  * and no breaker, so a probe never opens the circuit of the calls users make, nor is held back by it.
  */
-function startLitellmMonitor(config: Config, litellmUrl: string, { clock, logger, resources }: Shared): LitellmHealthMonitor {
+function startLiteLlmMonitor(config: Config, litellmUrl: string, { clock, logger, resources }: Shared): LiteLlmHealthMonitor {
   const timeoutMs = config.healthProbeTimeoutMs;
   const probeClient = new UpstreamClient(
     {
@@ -63,7 +63,7 @@ function startLitellmMonitor(config: Config, litellmUrl: string, { clock, logger
     clock,
     probeCallLogger(logger.child({ component: 'litellm-health' })),
   );
-  const monitor = new LitellmHealthMonitor(
+  const monitor = new LiteLlmHealthMonitor(
     probeClient,
     { intervalMs: config.litellmHealthIntervalSeconds * 1000, timeoutMs },
     clock,

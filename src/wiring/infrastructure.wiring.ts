@@ -10,8 +10,8 @@ import { PostgrestClient, type PostgrestClientOptions } from '../adapters/supaba
 import { CryptoIdGenerator } from '../adapters/system/crypto-id-generator';
 import { SystemClock } from '../adapters/system/system-clock';
 import { CACHED_READER_OPTIONS, CachedReader, type CacheKindOptions } from '../application/cache/cached-reader';
-import { SERVICE_LIFECYCLE, ServiceLifecycle } from '../application/service-lifecycle';
-import { RUNTIME_WARNINGS, RuntimeWarnings } from '../application/runtime-warnings';
+import { SERVICE_LIFECYCLE, ServiceLifecycle } from '../application/service/service-lifecycle';
+import { RUNTIME_WARNINGS, RuntimeWarnings } from '../application/service/runtime-warnings';
 import { CONFIG, type Config } from '../config/config';
 import { secretValues } from '../config/load-config';
 import { CACHE, LOCAL_CACHE } from '../ports/cache.port';

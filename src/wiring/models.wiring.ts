@@ -1,4 +1,4 @@
-import { LitellmModelCatalog } from '../adapters/litellm/litellm-model-catalog';
+import { LiteLlmModelCatalog } from '../adapters/litellm/litellm-model-catalog';
 import { LocalModelCatalog } from '../adapters/memory/local-model-catalog';
 import { GetModel } from '../application/models/get-model.use-case';
 import { ListModels } from '../application/models/list-models.use-case';
@@ -16,7 +16,7 @@ export const models: FeatureModule = {
     c.registerInstance(
       MODEL_CATALOG_SOURCE,
       litellm
-        ? new LitellmModelCatalog(litellm, { masterKey: config.litellmMasterKey }, logger.child({ component: 'model-catalog' }))
+        ? new LiteLlmModelCatalog(litellm, { masterKey: config.litellmMasterKey }, logger.child({ component: 'model-catalog' }))
         : new LocalModelCatalog(),
     );
     bind('ModelCatalogSource', litellm ? 'litellm' : 'local', litellm ? host(config.litellmUrl) : 'local/echo');

@@ -1,4 +1,4 @@
-import { LitellmKeyInfo } from '../adapters/litellm/litellm-key-info';
+import { LiteLlmKeyInfo } from '../adapters/litellm/litellm-key-info';
 import { MemoryUserDirectory } from '../adapters/memory/memory-user-directory';
 import { NoKeyInfo } from '../adapters/memory/no-key-info';
 import { SupabaseUserDirectory } from '../adapters/supabase/supabase-user-directory';
@@ -33,7 +33,7 @@ export const users: FeatureModule = {
       c.registerInstance(USER_DIRECTORY, new MemoryUserDirectory(clock));
       bind('UserDirectory', 'memory');
     }
-    c.registerInstance(LLM_KEY_INFO, litellm ? new LitellmKeyInfo(litellm) : new NoKeyInfo());
+    c.registerInstance(LLM_KEY_INFO, litellm ? new LiteLlmKeyInfo(litellm) : new NoKeyInfo());
     c.registerSingleton(UserProfileCache);
     c.registerSingleton(GetProfile);
     c.registerSingleton(GetBalance);

@@ -87,7 +87,7 @@ async function contents(store: ConversationStore, user: UserContext, conversatio
 }
 
 /**
- * The behaviour of the conversation-manager Edge Function (contracts/edge-function.md) as the
+ * The behaviour of the conversation-manager Edge Function (docs/upstreams/edge-function.md) as the
  * ConversationStore port promises it. Run against the memory twin and against the real adapter
  * over HTTP, so it uses nothing but the port and assumes nothing about ids beyond being UUIDs.
  */

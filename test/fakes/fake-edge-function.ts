@@ -69,7 +69,7 @@ function optionalInt(value: unknown, field: string): number | undefined {
 }
 
 /**
- * The `conversation-manager` Edge Function as contracts/edge-function.md describes it, as an HTTP
+ * The `conversation-manager` Edge Function as docs/upstreams/edge-function.md describes it, as an HTTP
  * facade over any ConversationStore: the same paths, the `{success,data}` and
  * `{success:false,error:"string"}` envelopes, 401 without a bearer token, 404 for "absent or not
  * yours", 405 for a wrong method, and the quirks the adapter must tolerate (rows carry `user_id`,

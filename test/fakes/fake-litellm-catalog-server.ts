@@ -1,17 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type FakeLitellmMode = 'up' | 'error-503' | 'error-500' | 'reset' | 'auth-401';
+export type FakeLiteLlmMode = 'up' | 'error-503' | 'error-500' | 'reset' | 'auth-401';
 
 /**
- * A local LiteLLM proxy for the catalogue and health calls (the chat calls are `fake-litellm-server.ts`) (contracts/litellm.md): `/model/info`
+ * A local LiteLLM proxy for the catalogue and health calls (the chat calls are `fake-litellm-server.ts`) (docs/upstreams/litellm.md): `/model/info`
  * and `/v1/model/info` with the master key, `/models` with any known key, `/health/liveliness`
  * without auth. Counts calls per path; `mode` makes it fail the way LiteLLM does.
  */
-export class FakeLitellmCatalogServer {
+export class FakeLiteLlmCatalogServer {
   readonly calls = new Map<string, number>();
   readonly authorizations: (string | undefined)[] = [];
-  mode: FakeLitellmMode = 'up';
+  mode: FakeLiteLlmMode = 'up';
   /** What `/model/info` answers with when up. */
   modelInfo: unknown = { data: [] };
   /** Model ids each virtual key may use (`/models`). */

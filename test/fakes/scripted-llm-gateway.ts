@@ -12,9 +12,12 @@ export const COST_PER_TURN_USD = 0.0025;
  * first delta, or a first delta and then silence until the client goes away.
  */
 export class ScriptedLlmGateway implements LlmGateway {
+  /** A model this gateway refuses, as a proxy refuses a model the key may not use. */
+  static readonly REFUSED_MODEL = 'scripted/refused';
   readonly reply = ['Hello', ' from', ' the', ' scripted', ' model.'];
 
   async *stream(request: CompletionRequest, signal: AbortSignal): AsyncGenerator<StreamEvent, void, undefined> {
+    refuseUnknown(request);
     const last = request.messages[request.messages.length - 1]?.content ?? '';
     if (last.includes(FAIL_MID_STREAM)) {
       yield { type: 'delta', content: 'Half' };
@@ -37,7 +40,9 @@ export class ScriptedLlmGateway implements LlmGateway {
     };
   }
 
-  async complete(request: CompletionRequest): Promise<Completion> {
+  async complete(request: CompletionRequest, signal: AbortSignal): Promise<Completion> {
+    refuseUnknown(request);
+    if (signal.aborted) throw new AppError('UPSTREAM_UNAVAILABLE', 'The request was cancelled', { details: { cancelled: true } });
     return {
       id: 'chatcmpl-scripted',
       model: request.model,
@@ -46,5 +51,11 @@ export class ScriptedLlmGateway implements LlmGateway {
       usage: { prompt_tokens: 7, completion_tokens: this.reply.length, total_tokens: 7 + this.reply.length },
       cost_usd: COST_PER_TURN_USD,
     };
+  }
+}
+
+function refuseUnknown(request: CompletionRequest): void {
+  if (request.model === ScriptedLlmGateway.REFUSED_MODEL) {
+    throw new AppError('MODEL_NOT_ALLOWED', `Your key may not use the model ${request.model}`, { details: { model: request.model } });
   }
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { SERVICE_LIFECYCLE, type ServiceLifecycle } from '../../src/application/service-lifecycle';
+import { SERVICE_LIFECYCLE, type ServiceLifecycle } from '../../src/application/service/service-lifecycle';
 import { startApp } from '../support/http';
 import { startService } from '../support/service-process';
 import { bearer, devToken, USER_A } from '../support/tokens';

@@ -6,7 +6,7 @@ import type { ModelInfo } from '../../src/domain/models/model-info';
 import { LOGGER, type Logger } from '../../src/ports/logger.port';
 import { createAjv } from '../../src/support/json-schema';
 import { FakeClock } from '../fakes/fake-clock';
-import { FakeLitellmCatalogServer } from '../fakes/fake-litellm-catalog-server';
+import { FakeLiteLlmCatalogServer } from '../fakes/fake-litellm-catalog-server';
 import { RedisServerProcess } from '../fakes/redis-server-process';
 import { fixture } from '../support/fixtures';
 import { startApp, type RunningApp, type StartOptions } from '../support/http';
@@ -43,7 +43,7 @@ function litellmCatalogue(): unknown {
 
 describe('models routes', () => {
   const apps: RunningApp[] = [];
-  let fake: FakeLitellmCatalogServer | undefined;
+  let fake: FakeLiteLlmCatalogServer | undefined;
 
   async function start(options: StartOptions = {}): Promise<RunningApp> {
     const app = await startApp(options);
@@ -52,7 +52,7 @@ describe('models routes', () => {
   }
 
   async function litellmApp(env: Record<string, string> = {}, options: StartOptions = {}): Promise<RunningApp> {
-    fake = await new FakeLitellmCatalogServer().start();
+    fake = await new FakeLiteLlmCatalogServer().start();
     fake.modelInfo = litellmCatalogue();
     return start({
       config: testConfig({ LITELLM_URL: fake.url, LITELLM_MASTER_KEY: fake.masterKey, LOG_LEVEL: 'info', ...env }),
@@ -246,7 +246,7 @@ describe('models routes', () => {
     });
 
     it('is not ready while LiteLLM fails its liveness probe', async () => {
-      fake = await new FakeLitellmCatalogServer().start();
+      fake = await new FakeLiteLlmCatalogServer().start();
       fake.livelinessStatus = 503;
       const app = await start({ config: testConfig({ LITELLM_URL: fake.url, LITELLM_MASTER_KEY: fake.masterKey }) });
       const ready = await app.json<{ status: string; reason: string; checks: Record<string, string> }>('/health/ready');

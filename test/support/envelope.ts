@@ -5,7 +5,7 @@ export interface ErrorResponseBody {
   error: { message: string; code: string; details?: Record<string, unknown>; request_id: string };
 }
 
-/** Asserts the error envelope of API.md with the given status and code, and returns its `error`. */
+/** Asserts the error envelope (docs/architecture.md, Errors) with the given status and code, and returns its `error`. */
 export function expectErrorEnvelope(
   res: { status: number; headers: Headers; body: unknown },
   status: number,

@@ -2,7 +2,7 @@ import { Type, type Static } from 'typebox';
 import type { Branch, Conversation, ConversationSummary, Message } from '../../domain/conversation/conversation';
 
 /*
- * What the adapter needs from the Edge Function's `data` payloads (contracts/edge-function.md).
+ * What the adapter needs from the Edge Function's `data` payloads (docs/upstreams/edge-function.md).
  * Objects stay open (extra fields are tolerated and dropped by the mappers below); a field is
  * required only when the port cannot be answered without it. Optional columns whose absence has an
  * obvious meaning (no title, no model) default to null in the mappers.

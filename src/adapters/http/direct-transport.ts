@@ -9,7 +9,7 @@ import zlib from 'node:zlib';
  * request config and answering an axios-shaped response or AxiosError: the adapters keep axios'
  * types and error codes, and the call skips axios' per-call pipeline (config merging, header
  * objects, proxy lookup, redirects), which cost about three times the exchange itself
- * (docs/adr: the upstream transport). Only the options the adapters use are understood;
+ * (docs/adr/0009-upstream-transport.md). Only the options the adapters use are understood;
  * `isDirectConfig` says whether a config is one of them, anything else goes through axios.
  *
  * Behaves as axios does for them: `baseURL` + `url` + `params` (same encoding), JSON bodies

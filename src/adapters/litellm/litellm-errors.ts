@@ -131,7 +131,7 @@ export interface TranslateContext {
 }
 
 /**
- * A non-200 answer of `/chat/completions` as an AppError (API.md):
+ * A non-200 answer of `/chat/completions` as an AppError (docs/upstreams/litellm.md, Errors):
  * - 401/403 saying the key may not use the model -> MODEL_NOT_ALLOWED; any other 401/403 rejected
  *   the user's LiteLLM key, not the user's session, so it is UPSTREAM_ERROR with `details.cause`
  *   (never AUTH_*, which would log the user out);

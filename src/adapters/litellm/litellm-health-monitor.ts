@@ -4,7 +4,7 @@ import type { DependencyProbe, ProbeResult } from '../../ports/dependency-probe.
 import type { Logger } from '../../ports/logger.port';
 import type { UpstreamClient } from '../http/upstream-client';
 
-export interface LitellmHealthMonitorOptions {
+export interface LiteLlmHealthMonitorOptions {
   /** Period of the probe (LITELLM_HEALTH_INTERVAL_SECONDS). */
   intervalMs: number;
   /** Timeout of one probe. */
@@ -27,7 +27,7 @@ interface Sample {
  * A result older than two periods (the timer stalled, or the first probe is still to come) is not
  * trusted: `check()` then probes at once. The timer is unref'd and stopped on shutdown.
  */
-export class LitellmHealthMonitor implements DependencyProbe {
+export class LiteLlmHealthMonitor implements DependencyProbe {
   readonly name = 'litellm';
   readonly adapter = 'litellm';
   readonly required = true;
@@ -39,7 +39,7 @@ export class LitellmHealthMonitor implements DependencyProbe {
 
   constructor(
     private readonly client: UpstreamClient,
-    private readonly options: LitellmHealthMonitorOptions,
+    private readonly options: LiteLlmHealthMonitorOptions,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {

@@ -8,7 +8,7 @@ function money(value: unknown): number | null {
 }
 
 /** `GET /key/info` with the user's own key (no `key` parameter): the answer is nested under `info`. */
-export class LitellmKeyInfo implements LlmKeyInfoSource {
+export class LiteLlmKeyInfo implements LlmKeyInfoSource {
   constructor(private readonly client: UpstreamClient) {}
 
   async fetchKeyUsage(apiKey: string): Promise<LlmKeyUsage | null> {

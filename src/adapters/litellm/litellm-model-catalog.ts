@@ -6,7 +6,7 @@ import type { ModelCatalogSource } from '../../ports/model-catalog.port';
 import type { UpstreamClient } from '../http/upstream-client';
 import { parseModelIds, parseModelInfoPayload } from './litellm-model-info-parser';
 
-export interface LitellmModelCatalogOptions {
+export interface LiteLlmModelCatalogOptions {
   /** LITELLM_MASTER_KEY: the gateway's own key, for `/model/info`. */
   masterKey: string | undefined;
 }
@@ -51,10 +51,10 @@ export function translate(res: AxiosResponse, operation: string): AppError {
 }
 
 /** The model catalogue over the LiteLLM proxy: `/model/info` (master key) and `/models` (a given key). */
-export class LitellmModelCatalog implements ModelCatalogSource {
+export class LiteLlmModelCatalog implements ModelCatalogSource {
   constructor(
     private readonly client: UpstreamClient,
-    private readonly options: LitellmModelCatalogOptions,
+    private readonly options: LiteLlmModelCatalogOptions,
     private readonly logger: Logger,
   ) {}
 

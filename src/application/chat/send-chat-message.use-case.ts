@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import type { ChatMessage } from '../../domain/chat/chat';
 import type { UserContext } from '../../domain/user/user-context';
 import { CONVERSATION_STORE, type ConversationStore } from '../../ports/conversation-store.port';
-import { CHAT_POLICY, type ChatPolicy } from '../chat-policy';
+import { CHAT_POLICY, type ChatPolicy } from './chat-policy';
 import { ChatAccount } from './chat-account';
 import type { GenerationParams } from './chat-turn';
 import type { PreparedTurn } from './prepared-turn';

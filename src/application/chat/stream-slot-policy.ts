@@ -1,7 +1,7 @@
 import { inject, injectable } from 'tsyringe';
 import { AppError } from '../../domain/errors/app-error';
 import { STREAM_SLOTS, type StreamSlots } from '../../ports/rate-limit-store.port';
-import { CHAT_POLICY, type ChatPolicy } from '../chat-policy';
+import { CHAT_POLICY, type ChatPolicy } from './chat-policy';
 
 /**
  * At most `maxStreamsPerUser` open streams per user, counted across replicas: a slot is taken

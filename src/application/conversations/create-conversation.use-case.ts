@@ -2,7 +2,7 @@ import { inject, injectable } from 'tsyringe';
 import type { Conversation } from '../../domain/conversation/conversation';
 import type { UserContext } from '../../domain/user/user-context';
 import { CONVERSATION_STORE, type ConversationStore } from '../../ports/conversation-store.port';
-import { CHAT_POLICY, type ChatPolicy } from '../chat-policy';
+import { CHAT_POLICY, type ChatPolicy } from '../chat/chat-policy';
 
 @injectable()
 export class CreateConversation {

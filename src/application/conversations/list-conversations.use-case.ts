@@ -10,7 +10,7 @@ import {
   type IndexedConversation,
 } from '../../ports/conversation-index.port';
 import { CONVERSATION_STORE, type ConversationStore } from '../../ports/conversation-store.port';
-import { paginate, type Paginated } from '../pagination';
+import { paginate, type Paginated } from '../shared/pagination';
 import { ConversationMatcher } from './conversation-matcher';
 
 export interface ListConversationsInput {

@@ -4,7 +4,7 @@ import { rankConversationHits, type ConversationHit } from '../../domain/search/
 import { normalizeSearchTerm } from '../../domain/search/search-term';
 import { parseDateRange } from '../../domain/time/date-range';
 import type { UserContext } from '../../domain/user/user-context';
-import type { Paginated } from '../pagination';
+import type { Paginated } from '../shared/pagination';
 import { ConversationMatcher } from './conversation-matcher';
 
 export interface SearchConversationsInput {

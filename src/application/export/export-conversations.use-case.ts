@@ -7,7 +7,7 @@ import { CONVERSATION_INDEX, type ConversationIndex } from '../../ports/conversa
 import { CONVERSATION_STORE, type ConversationStore } from '../../ports/conversation-store.port';
 import { LOGGER, type Logger } from '../../ports/logger.port';
 import { uniqueIds } from '../conversations/id-list';
-import { itemError } from '../item-error';
+import { itemError } from '../shared/item-error';
 import { exportWriter } from './export-formats';
 import type { ExportFormat, ExportMeta } from './export-writer';
 import { exportedConversation, type ExportBranches } from './exported-conversation';

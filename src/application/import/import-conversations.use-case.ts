@@ -8,8 +8,8 @@ import { CONVERSATION_INDEX, type ConversationIndex } from '../../ports/conversa
 import { CONVERSATION_STORE, type ConversationStore } from '../../ports/conversation-store.port';
 import { IMPORT_LEDGER, type ImportLedger } from '../../ports/import-ledger.port';
 import { LOGGER, type Logger } from '../../ports/logger.port';
-import { CHAT_POLICY, type ChatPolicy } from '../chat-policy';
-import { itemError } from '../item-error';
+import { CHAT_POLICY, type ChatPolicy } from '../chat/chat-policy';
+import { itemError } from '../shared/item-error';
 import { writeImportedConversation } from './conversation-writer';
 import { addToTotals, emptyTotals, type ImportEvent, type ImportReport, type ImportResult } from './import-report';
 import { detectFormat, readConversation } from './read-conversation';

@@ -15,7 +15,7 @@ import {
   type TurnStatus,
 } from '../../ports/stream-log.port';
 import type { StreamingTurn, TurnPlacement } from '../chat/chat-turn';
-import { SERVICE_LIFECYCLE, type ServiceLifecycle } from '../service-lifecycle';
+import { SERVICE_LIFECYCLE, type ServiceLifecycle } from '../service/service-lifecycle';
 import { LiveTurns } from './live-turns';
 import { LogWriter } from './log-writer';
 import { STREAM_OPTIONS, type DisconnectPolicy, type StreamOptions } from './stream-options';

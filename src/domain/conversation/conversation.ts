@@ -1,6 +1,6 @@
 /**
  * Conversation data as the platform stores it. Field names follow the upstream rows (snake_case)
- * because they are also what clients receive (API.md).
+ * because they are also what clients receive (openapi/openapi.json).
  */
 export type MessageRole = 'user' | 'assistant' | 'system';
 

@@ -1,5 +1,5 @@
 /**
- * The stable error codes clients may rely on (API.md). They carry no HTTP status: the interface
+ * The stable error codes clients may rely on (docs/architecture.md, Errors). They carry no HTTP status: the interface
  * layer maps them in one table.
  */
 export const ERROR_CODES = [

@@ -1,6 +1,6 @@
 import Koa from 'koa';
 import type { DependencyContainer } from 'tsyringe';
-import { SERVICE_LIFECYCLE, type ServiceLifecycle } from '../../application/service-lifecycle';
+import { SERVICE_LIFECYCLE, type ServiceLifecycle } from '../../application/service/service-lifecycle';
 import { CONFIG, type Config } from '../../config/config';
 import { ACCESS_TOKEN_VERIFIER, type AccessTokenVerifier } from '../../ports/access-token-verifier.port';
 import { CLOCK, type Clock } from '../../ports/clock.port';
@@ -11,7 +11,7 @@ import { RATE_LIMIT_STORE, type RateLimitStore } from '../../ports/rate-limit-st
 import { REQUEST_JOURNAL, type RequestJournal } from '../../ports/request-journal.port';
 import { authenticate, identify } from './middleware/authenticate';
 import { warnOnIgnoredForwardedFor } from './middleware/forwarded-for-warning';
-import { RUNTIME_WARNINGS } from '../../application/runtime-warnings';
+import { RUNTIME_WARNINGS } from '../../application/service/runtime-warnings';
 import { jsonBodyParser } from './middleware/body-parser';
 import { errorHandler } from './middleware/error-handler';
 import { requestId } from './middleware/request-id';

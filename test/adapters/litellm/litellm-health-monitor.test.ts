@@ -2,33 +2,33 @@ import { expect } from 'chai';
 import sinon from 'sinon';
 import { UpstreamClient } from '../../../src/adapters/http/upstream-client';
 import { createLogger } from '../../../src/adapters/logging/bunyan-logger';
-import { LitellmHealthMonitor, probeCallLogger } from '../../../src/adapters/litellm/litellm-health-monitor';
+import { LiteLlmHealthMonitor, probeCallLogger } from '../../../src/adapters/litellm/litellm-health-monitor';
 import { FakeClock } from '../../fakes/fake-clock';
-import { FakeLitellmCatalogServer } from '../../fakes/fake-litellm-catalog-server';
+import { FakeLiteLlmCatalogServer } from '../../fakes/fake-litellm-catalog-server';
 import { eventually } from '../../support/async';
 import { LogCollector } from '../../support/log-collector';
 
 const FAILING = 'LiteLLM liveness probe failing';
 const PASSING = 'LiteLLM liveness probe passing again';
 
-describe('LitellmHealthMonitor', () => {
-  let fake: FakeLitellmCatalogServer;
+describe('LiteLlmHealthMonitor', () => {
+  let fake: FakeLiteLlmCatalogServer;
   let logs: LogCollector;
   let clock: FakeClock;
-  let monitor: LitellmHealthMonitor;
+  let monitor: LiteLlmHealthMonitor;
 
-  function build(windowSize = 20): LitellmHealthMonitor {
+  function build(windowSize = 20): LiteLlmHealthMonitor {
     const logger = createLogger('test', { level: 'debug', stream: logs, secrets: [] });
     const client = new UpstreamClient(
       { name: 'litellm_health', baseURL: fake.url, poolSize: 2, timeoutMs: 1000, retries: 0, failureThreshold: Number.MAX_SAFE_INTEGER },
       clock,
       probeCallLogger(logger),
     );
-    return new LitellmHealthMonitor(client, { intervalMs: 15_000, timeoutMs: 1000, windowSize }, clock, logger);
+    return new LiteLlmHealthMonitor(client, { intervalMs: 15_000, timeoutMs: 1000, windowSize }, clock, logger);
   }
 
   beforeEach(async () => {
-    fake = await new FakeLitellmCatalogServer().start();
+    fake = await new FakeLiteLlmCatalogServer().start();
     logs = new LogCollector();
     clock = new FakeClock();
     monitor = build();

@@ -1,25 +1,25 @@
 import { expect } from 'chai';
 import { UpstreamClient } from '../../../src/adapters/http/upstream-client';
-import { LitellmKeyInfo } from '../../../src/adapters/litellm/litellm-key-info';
+import { LiteLlmKeyInfo } from '../../../src/adapters/litellm/litellm-key-info';
 import { createLogger } from '../../../src/adapters/logging/bunyan-logger';
 import { SystemClock } from '../../../src/adapters/system/system-clock';
 import { AppError } from '../../../src/domain/errors/app-error';
-import { FakeLitellmCatalogServer } from '../../fakes/fake-litellm-catalog-server';
+import { FakeLiteLlmCatalogServer } from '../../fakes/fake-litellm-catalog-server';
 import { rejectionOf } from '../../support/async';
 import { LogCollector } from '../../support/log-collector';
 import { useRealHttp } from '../../support/real-http';
 
-describe('LitellmKeyInfo (GET /key/info with the user key)', () => {
+describe('LiteLlmKeyInfo (GET /key/info with the user key)', () => {
   useRealHttp();
-  let fake: FakeLitellmCatalogServer;
+  let fake: FakeLiteLlmCatalogServer;
   let logs: LogCollector;
-  let keys: LitellmKeyInfo;
+  let keys: LiteLlmKeyInfo;
 
   beforeEach(async () => {
-    fake = await new FakeLitellmCatalogServer().start();
+    fake = await new FakeLiteLlmCatalogServer().start();
     logs = new LogCollector();
     const logger = createLogger('test', { level: 'info', stream: logs });
-    keys = new LitellmKeyInfo(
+    keys = new LiteLlmKeyInfo(
       new UpstreamClient({ name: 'litellm', baseURL: fake.url, poolSize: 2, timeoutMs: 2000, retries: 0 }, new SystemClock(), logger),
     );
   });

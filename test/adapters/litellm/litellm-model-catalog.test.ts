@@ -1,10 +1,10 @@
 import { expect } from 'chai';
 import { UpstreamClient } from '../../../src/adapters/http/upstream-client';
 import { createLogger } from '../../../src/adapters/logging/bunyan-logger';
-import { LitellmModelCatalog } from '../../../src/adapters/litellm/litellm-model-catalog';
+import { LiteLlmModelCatalog } from '../../../src/adapters/litellm/litellm-model-catalog';
 import { SystemClock } from '../../../src/adapters/system/system-clock';
 import { isAppError, type AppError } from '../../../src/domain/errors/app-error';
-import { FakeLitellmCatalogServer } from '../../fakes/fake-litellm-catalog-server';
+import { FakeLiteLlmCatalogServer } from '../../fakes/fake-litellm-catalog-server';
 import { rejectionOf } from '../../support/async';
 import { fixture } from '../../support/fixtures';
 import { LogCollector } from '../../support/log-collector';
@@ -15,13 +15,13 @@ async function appError(promise: Promise<unknown>): Promise<AppError> {
   return error;
 }
 
-describe('LitellmModelCatalog (over a fake LiteLLM)', () => {
-  let fake: FakeLitellmCatalogServer;
+describe('LiteLlmModelCatalog (over a fake LiteLLM)', () => {
+  let fake: FakeLiteLlmCatalogServer;
   let logs: LogCollector;
-  let catalog: LitellmModelCatalog;
+  let catalog: LiteLlmModelCatalog;
 
   beforeEach(async () => {
-    fake = await new FakeLitellmCatalogServer().start();
+    fake = await new FakeLiteLlmCatalogServer().start();
     logs = new LogCollector();
     const logger = createLogger('test', { level: 'info', stream: logs, secrets: [fake.masterKey] });
     const client = new UpstreamClient(
@@ -29,7 +29,7 @@ describe('LitellmModelCatalog (over a fake LiteLLM)', () => {
       new SystemClock(),
       logger,
     );
-    catalog = new LitellmModelCatalog(client, { masterKey: fake.masterKey }, logger);
+    catalog = new LiteLlmModelCatalog(client, { masterKey: fake.masterKey }, logger);
   });
   afterEach(async () => fake.stop());
 

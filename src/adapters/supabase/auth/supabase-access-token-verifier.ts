@@ -35,7 +35,7 @@ function invalid(message: string): AppError {
 }
 
 /**
- * Verifies Supabase access tokens as `contracts/supabase.md` says: algorithm allow-list, HS* only
+ * Verifies Supabase access tokens as docs/upstreams/supabase.md says: algorithm allow-list, HS* only
  * with the project secret, ES256/RS256 only with a JWKS key of the matching type (so an HS256 token
  * "signed" with a public key can never pass), exp/nbf with skew, aud, iss, and `sub` as a UUID.
  * A token that passed is answered from a short cache until the earlier of its `exp` and

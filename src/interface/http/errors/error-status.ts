@@ -1,6 +1,6 @@
 import type { ErrorCode } from '../../../domain/errors/error-codes';
 
-/** The one place where an error code becomes an HTTP status (API.md). */
+/** The one place where an error code becomes an HTTP status (docs/architecture.md, Errors). */
 export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   INVALID_JSON: 400,
   BAD_REQUEST: 400,

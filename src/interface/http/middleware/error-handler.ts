@@ -27,23 +27,19 @@ function isJsonParseFailure(err: HttpLikeError): boolean {
 }
 
 /** Errors thrown by Koa, the router and the body parser, in terms of our codes. */
+/** The client errors Koa and its body parser raise by status; a 400 is INVALID_JSON when the JSON did not parse. */
+const CODE_BY_CLIENT_STATUS: Readonly<Record<number, ErrorCode>> = {
+  400: 'BAD_REQUEST',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+};
+
 function fromHttpError(err: HttpLikeError): AppError | undefined {
   const status = err.status ?? err.statusCode;
   if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
-  const code: ErrorCode | undefined =
-    status === 413
-      ? 'PAYLOAD_TOO_LARGE'
-      : status === 415
-        ? 'UNSUPPORTED_MEDIA_TYPE'
-        : status === 400 && isJsonParseFailure(err)
-          ? 'INVALID_JSON'
-          : status === 404
-            ? 'NOT_FOUND'
-            : status === 405
-              ? 'METHOD_NOT_ALLOWED'
-              : status === 400
-                ? 'BAD_REQUEST'
-                : undefined;
+  const code = status === 400 && isJsonParseFailure(err) ? 'INVALID_JSON' : CODE_BY_CLIENT_STATUS[status];
   return code ? new AppError(code, DEFAULT_MESSAGE[code]) : undefined;
 }
 
@@ -68,7 +64,7 @@ export function writeError(ctx: Context, error: AppError): void {
 }
 
 /**
- * Turns every error into the envelope of API.md. Unknown errors are a 500 with the request id and
+ * Turns every error into the envelope (docs/architecture.md, Errors). Unknown errors are a 500 with the request id and
  * nothing else; the full error goes to the log only.
  */
 export function errorHandler(logger: Logger): Middleware {

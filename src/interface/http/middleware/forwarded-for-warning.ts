@@ -1,5 +1,5 @@
 import type { Middleware } from 'koa';
-import type { RuntimeWarnings } from '../../../application/runtime-warnings';
+import type { RuntimeWarnings } from '../../../application/service/runtime-warnings';
 import type { Config } from '../../../config/config';
 import type { Clock } from '../../../ports/clock.port';
 import type { Logger } from '../../../ports/logger.port';

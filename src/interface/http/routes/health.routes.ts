@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
-import { CheckHealth, type HealthReport } from '../../../application/check-health.use-case';
-import { RUNTIME_WARNINGS, type RuntimeWarning, type RuntimeWarnings } from '../../../application/runtime-warnings';
+import { CheckHealth, type HealthReport } from '../../../application/health/check-health.use-case';
+import { RUNTIME_WARNINGS, type RuntimeWarning, type RuntimeWarnings } from '../../../application/service/runtime-warnings';
 import { CONFIG, type Config } from '../../../config/config';
 import { raw, type Deprecation, type RouteSpec } from '../routing/route-spec';
 import type { RouteDeps } from '../routing/route-deps';

@@ -1,5 +1,5 @@
 import type { Static } from 'typebox';
-import { SERVICE_LIFECYCLE } from '../../../application/service-lifecycle';
+import { SERVICE_LIFECYCLE } from '../../../application/service/service-lifecycle';
 import { StreamAccess } from '../../../application/streams/stream-access';
 import { CONFIG } from '../../../config/config';
 import { AppError } from '../../../domain/errors/app-error';

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { ResumedTurn } from '../../../application/streams/stream-access';
-import type { ServiceLifecycle } from '../../../application/service-lifecycle';
+import type { ServiceLifecycle } from '../../../application/service/service-lifecycle';
 import { AppError, isAppError } from '../../../domain/errors/app-error';
 import type { Logger } from '../../../ports/logger.port';
 import { ChatChunkFormatter, errorEvent } from './chat-chunks';

@@ -1,6 +1,6 @@
-import { isAppError } from '../domain/errors/app-error';
-import type { ErrorCode } from '../domain/errors/error-codes';
-import type { Logger } from '../ports/logger.port';
+import { isAppError } from '../../domain/errors/app-error';
+import type { ErrorCode } from '../../domain/errors/error-codes';
+import type { Logger } from '../../ports/logger.port';
 
 /** A failure of one item of a batch or export, as the client sees it. */
 export interface ItemError {

@@ -1,8 +1,8 @@
 import { inject, injectable, injectAll } from 'tsyringe';
-import { CLOCK, type Clock } from '../ports/clock.port';
-import { DEPENDENCY_PROBES, type DependencyProbe, type ProbeStatus } from '../ports/dependency-probe.port';
-import { SERVICE_LIFECYCLE, type ServiceLifecycle } from './service-lifecycle';
-import { token } from '../ports/token';
+import { CLOCK, type Clock } from '../../ports/clock.port';
+import { DEPENDENCY_PROBES, type DependencyProbe, type ProbeStatus } from '../../ports/dependency-probe.port';
+import { SERVICE_LIFECYCLE, type ServiceLifecycle } from '../service/service-lifecycle';
+import { token } from '../../ports/token';
 
 export interface DependencyHealth {
   name: string;

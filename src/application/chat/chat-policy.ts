@@ -1,4 +1,4 @@
-import { token } from '../ports/token';
+import { token } from '../../ports/token';
 /** Settings of the chat flow the use cases need, taken from the configuration by the composition root. */
 export interface ChatPolicy {
   /** Model of a conversation created without one. */

@@ -1,4 +1,4 @@
-import { token } from '../ports/token';
+import { token } from '../../ports/token';
 
 export interface RuntimeWarning {
   code: string;

@@ -1,4 +1,4 @@
-import { token } from '../ports/token';
+import { token } from '../../ports/token';
 /**
  * Whether the process is draining (SIGTERM received) and what is still in flight. Readiness turns
  * false at once so the load balancer stops sending new requests while in-flight ones finish.

@@ -1,6 +1,6 @@
-import type { Page } from '../domain/conversation/conversation';
+import type { Page } from '../../domain/conversation/conversation';
 
-/** The public shape of a list: items plus where they sit (API.md). */
+/** The public shape of a list: items plus where they sit (docs/architecture.md, Lists). */
 export interface Paginated<T> {
   items: T[];
   pagination: { page: number; limit: number; total: number; pages: number };
