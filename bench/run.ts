@@ -4,7 +4,7 @@
  * helper processes), the gateway's production build (`NODE_ENV=production node dist/src/main.js`),
  * the bare references and the load generators. Writes bench/results/latest.json and prints a table.
  *
- *   BENCH_ONLY=overhead,concurrency,relay,cached,profile,postgres,search   run some scenarios only
+ *   BENCH_ONLY=overhead,concurrency,relay,cached,streamlog,profile,postgres,search   run some scenarios only
  *   BENCH_STREAMS=100,500,1000                     the concurrency levels of scenario 2
  *   BENCH_REDIS_URL=redis://127.0.0.1:6379         give the gateway a Redis (cache, limits, stream slots)
  *   BENCH_CPU_PROF=1                               write a V8 CPU profile of the gateway to bench/results/
@@ -27,6 +27,7 @@ import { postgresScenario } from './scenarios/postgres.scenario';
 import { searchScenario } from './scenarios/search.scenario';
 import { profileScenario } from './scenarios/profile.scenario';
 import { relayScenario } from './scenarios/relay.scenario';
+import { streamLogScenario } from './scenarios/stream-log.scenario';
 import { RpcChild } from './support/child-rpc';
 import { startGateway, type GatewayProcess } from './support/gateway-process';
 import { openFileLimit } from './support/proc';
@@ -41,7 +42,7 @@ const SECRET_SETTINGS = new Set(
     .map((s) => s.env),
 );
 const RESULTS = path.join(ROOT, 'bench/results');
-const SCENARIOS = ['overhead', 'concurrency', 'relay', 'cached', 'profile', 'postgres', 'search'] as const;
+const SCENARIOS = ['overhead', 'concurrency', 'relay', 'cached', 'streamlog', 'profile', 'postgres', 'search'] as const;
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const USERS = 1000;
 /** Sockets per upstream: the 1,000 concurrent streams each hold one to LiteLLM (the default, 100, would queue them). */
@@ -240,6 +241,11 @@ async function main(): Promise<void> {
       const r = await cachedReadsScenario(ctx);
       figures.push(...r.figures);
       details.cached_reads = r.detail;
+    }
+    if (wanted.has('streamlog')) {
+      const r = await streamLogScenario(ctx);
+      figures.push(...r.figures);
+      details.stream_log = r.detail;
     }
     if (wanted.has('postgres')) {
       const r = await postgresScenario(ctx, DATABASE_URL);

@@ -12,6 +12,7 @@ import { importConversations } from './wiring/import.wiring';
 import { models } from './wiring/models.wiring';
 import { shares } from './wiring/shares.wiring';
 import { ADAPTER_BINDINGS, type AdapterBinding, type ContainerOverrides, type FeatureModule } from './wiring/shared';
+import { streams } from './wiring/streams.wiring';
 import { users } from './wiring/users.wiring';
 import { DATABASE } from './wiring/database.wiring';
 import { LOGGER } from './ports/logger.port';
@@ -31,6 +32,7 @@ const FEATURES: readonly FeatureModule[] = [
   health, // dependency probes for /health
   conversations, // conversations, branches, messages
   chat, // the model proxy, chat turns and their listeners
+  streams, // resumable streams: the stream log, stop from anywhere, claims of turns whose replica died
   conversationIndex, // search, filtered lists, batch updates and deletion, export, usage, statistics
   importConversations, // import of ChatGPT, Claude and gateway exports
   shares, // read-only share links and their public page

@@ -72,6 +72,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/chat/streams": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the user's streamed turns (running or recently ended)
+         * @description The user's streamed turns that are running or ended within `STREAM_RETENTION_SECONDS`, newest first, optionally of one conversation: a reloaded page finds the turn to resume here (`status: running`).
+         */
+        get: operations["listChatStreams"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chat/streams/{stream_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Resume a streamed turn (replay, then follow it live)
+         * @description Server-Sent Events of the turn `stream_id` (from the `X-Stream-Id` header or the first chunk's `stream_id`): every event after the one named by the `Last-Event-ID` header (or the `last_event_id` query parameter), or all of them when absent, then the live events until `data: [DONE]`. Events are byte-for-byte those of the original stream (same `id:`s, chunk id and `created`), with `: ping` heartbeats while the model is silent. Works on any replica when the stream log is Redis (`REDIS_URL`); events are kept `STREAM_RETENTION_SECONDS` after the turn ended. Another user's, an unknown or an expired stream id is `404`. A stream log that does not answer is `503 UPSTREAM_UNAVAILABLE`. When the replica producing the turn died, the stream ends with an error event `STREAM_INTERRUPTED` (the text so far is saved), then `[DONE]`.
+         */
+        get: operations["resumeChatStream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/chat/streams/{stream_id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stop a streamed turn, from any tab, device or replica
+         * @description Stops the turn wherever it runs: the model call is aborted, the text produced so far is saved as the reply (marked interrupted where the store can say so), and every listener's stream ends within a second with a final chunk `finish_reason: "stop"`, `stopped: {reason: "user"}`, then `data: [DONE]`. Stopping a turn that already ended is a no-op `200` with `was_running: false`.
+         */
+        post: operations["stopChatStream"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/conversations/search": {
         parameters: {
             query?: never;
@@ -807,7 +867,7 @@ export interface components {
         /** @description Why this item failed; the other items are unaffected. */
         BatchItemError: {
             /** @enum {unknown} */
-            code: "INVALID_JSON" | "BAD_REQUEST" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_EXPIRED" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "ACCOUNT_NOT_PROVISIONED" | "MODEL_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CONFIRMATION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "UPSTREAM_CONTRACT" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" | "SERVICE_SHUTTING_DOWN";
+            code: "INVALID_JSON" | "BAD_REQUEST" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_EXPIRED" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "ACCOUNT_NOT_PROVISIONED" | "MODEL_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CONFIRMATION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "UPSTREAM_CONTRACT" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" | "SERVICE_SHUTTING_DOWN" | "STREAM_INTERRUPTED";
             message: string;
         };
         Branch: {
@@ -879,7 +939,7 @@ export interface components {
             } | null;
             conversation: components["schemas"]["ChatConversationRef"];
         };
-        /** @description The first chunk carries `delta.role` and `conversation` (without `assistant_message_id`); the final one `finish_reason`, `usage` and `conversation` with `assistant_message_id`. */
+        /** @description Every event carries an SSE `id:` (its place in the turn, for `Last-Event-ID`). The first chunk carries `delta.role`, `conversation` (without `assistant_message_id`) and `stream_id`; the final one `finish_reason`, `usage` and `conversation` with `assistant_message_id`. */
         ChatCompletionChunk: {
             id: string;
             /** @constant */
@@ -903,6 +963,16 @@ export interface components {
                 total_tokens: number;
             } | null;
             conversation?: components["schemas"]["ChatConversationRef"];
+            /**
+             * Format: uuid
+             * @description On the first chunk: the id of the turn, to resume it (`GET /v1/chat/streams/{stream_id}`) or stop it.
+             */
+            stream_id?: string;
+            /** @description On the final chunk of a turn stopped before the model finished (`finish_reason` is then `stop`): `user` (a stop request), `orphaned` (nobody listened for `STREAM_ORPHAN_SECONDS`), `disconnected` (the client left under the `abort` policy). The text so far is saved, marked interrupted. */
+            stopped?: {
+                /** @enum {unknown} */
+                reason: "user" | "orphaned" | "disconnected";
+            };
         };
         /** @description Where the turn is stored. */
         ChatConversationRef: {
@@ -931,10 +1001,10 @@ export interface components {
             error: {
                 message: string;
                 /**
-                 * @description The error code, e.g. `UPSTREAM_ERROR`, `UPSTREAM_TIMEOUT`, `SERVICE_SHUTTING_DOWN`.
+                 * @description The error code, e.g. `UPSTREAM_ERROR`, `UPSTREAM_TIMEOUT`, `SERVICE_SHUTTING_DOWN`, `STREAM_INTERRUPTED` (the replica producing the reply died; the text so far is saved).
                  * @enum {unknown}
                  */
-                code: "INVALID_JSON" | "BAD_REQUEST" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_EXPIRED" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "ACCOUNT_NOT_PROVISIONED" | "MODEL_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CONFIRMATION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "UPSTREAM_CONTRACT" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" | "SERVICE_SHUTTING_DOWN";
+                code: "INVALID_JSON" | "BAD_REQUEST" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_EXPIRED" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "ACCOUNT_NOT_PROVISIONED" | "MODEL_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CONFIRMATION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "UPSTREAM_CONTRACT" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" | "SERVICE_SHUTTING_DOWN" | "STREAM_INTERRUPTED";
                 /** @constant */
                 type: "gateway_error";
                 request_id: string;
@@ -1056,7 +1126,7 @@ export interface components {
                  */
                 id: string;
                 /** @enum {unknown} */
-                code: "INVALID_JSON" | "BAD_REQUEST" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_EXPIRED" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "ACCOUNT_NOT_PROVISIONED" | "MODEL_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CONFIRMATION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "UPSTREAM_CONTRACT" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" | "SERVICE_SHUTTING_DOWN";
+                code: "INVALID_JSON" | "BAD_REQUEST" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_EXPIRED" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "ACCOUNT_NOT_PROVISIONED" | "MODEL_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CONFIRMATION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "UPSTREAM_CONTRACT" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" | "SERVICE_SHUTTING_DOWN" | "STREAM_INTERRUPTED";
                 message: string;
             }[];
             exported: number;
@@ -1168,7 +1238,7 @@ export interface components {
                  * @description Stable machine-readable code.
                  * @enum {unknown}
                  */
-                code: "INVALID_JSON" | "BAD_REQUEST" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_EXPIRED" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "ACCOUNT_NOT_PROVISIONED" | "MODEL_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CONFIRMATION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "UPSTREAM_CONTRACT" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" | "SERVICE_SHUTTING_DOWN";
+                code: "INVALID_JSON" | "BAD_REQUEST" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_EXPIRED" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "ACCOUNT_NOT_PROVISIONED" | "MODEL_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CONFIRMATION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "UPSTREAM_CONTRACT" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" | "SERVICE_SHUTTING_DOWN" | "STREAM_INTERRUPTED";
                 details?: {
                     [key: string]: unknown;
                 };
@@ -1203,7 +1273,7 @@ export interface components {
             /** @enum {unknown} */
             reason?: "already_imported" | "empty";
             /** @enum {unknown} */
-            code?: "INVALID_JSON" | "BAD_REQUEST" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_EXPIRED" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "ACCOUNT_NOT_PROVISIONED" | "MODEL_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CONFIRMATION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "UPSTREAM_CONTRACT" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" | "SERVICE_SHUTTING_DOWN";
+            code?: "INVALID_JSON" | "BAD_REQUEST" | "AUTH_REQUIRED" | "AUTH_INVALID" | "AUTH_EXPIRED" | "INSUFFICIENT_BALANCE" | "FORBIDDEN" | "ACCOUNT_NOT_PROVISIONED" | "MODEL_NOT_ALLOWED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "CONFIRMATION_REQUIRED" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "VALIDATION_ERROR" | "RATE_LIMITED" | "INTERNAL_ERROR" | "UPSTREAM_ERROR" | "UPSTREAM_CONTRACT" | "UPSTREAM_UNAVAILABLE" | "UPSTREAM_TIMEOUT" | "SERVICE_SHUTTING_DOWN" | "STREAM_INTERRUPTED";
             message?: string;
             /** @description Source nodes left out, by reason: `system`, `tool` (tool messages and calls), `empty`, `non_text` (images, files, code), `unknown_role`, `leading_assistant` (a reply before any question), `root_fork` (an edit of the very first question: the store forks branches at a message, so only the thread shown last keeps its first question). */
             skipped_nodes: {
@@ -1397,6 +1467,55 @@ export interface components {
                 created_at: string;
             }[];
         };
+        StopResult: {
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            stream_id: string;
+            /** @description False when the turn had already ended: nothing changed. */
+            was_running: boolean;
+            /**
+             * @description `running` until the turn ends: `completed` (reply saved), `stopped` (a stop request; partial reply saved), `interrupted` (orphaned, client gone under the `abort` policy, shutdown, or its replica died; partial reply saved), `failed` (an error event ended it).
+             * @enum {unknown}
+             */
+            status: "running" | "completed" | "stopped" | "interrupted" | "failed";
+        };
+        /** @description A streamed turn, running or ended within `STREAM_RETENTION_SECONDS`. */
+        StreamSummary: {
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            stream_id: string;
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            conversation_id: string;
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            branch_id: string;
+            /**
+             * Format: uuid
+             * @description A UUID.
+             */
+            user_message_id: string;
+            model: string;
+            /**
+             * @description `running` until the turn ends: `completed` (reply saved), `stopped` (a stop request; partial reply saved), `interrupted` (orphaned, client gone under the `abort` policy, shutdown, or its replica died; partial reply saved), `failed` (an error event ended it).
+             * @enum {unknown}
+             */
+            status: "running" | "completed" | "stopped" | "interrupted" | "failed";
+            /**
+             * Format: date-time
+             * @description ISO-8601 timestamp with offset.
+             */
+            started_at: string;
+            ended_at: string | null;
+        };
         /** @description Every successful response except the health checks and the OpenAI-compatible chat objects. */
         SuccessEnvelope: {
             /** @constant */
@@ -1543,6 +1662,8 @@ export type Pagination = components['schemas']['Pagination'];
 export type RegenerateResult = components['schemas']['RegenerateResult'];
 export type Share = components['schemas']['Share'];
 export type SharedSnapshot = components['schemas']['SharedSnapshot'];
+export type StopResult = components['schemas']['StopResult'];
+export type StreamSummary = components['schemas']['StreamSummary'];
 export type SuccessEnvelope = components['schemas']['SuccessEnvelope'];
 export type Usage = components['schemas']['Usage'];
 export type UsageFigures = components['schemas']['UsageFigures'];
@@ -2277,6 +2398,339 @@ export interface operations {
             504: {
                 headers: {
                     "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    listChatStreams: {
+        parameters: {
+            query?: {
+                /** @description Only the turns of this conversation. */
+                conversation_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The turns. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "streams": [
+                     *           {
+                     *             "stream_id": "5b0c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d",
+                     *             "conversation_id": "3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10",
+                     *             "branch_id": "7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *             "user_message_id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+                     *             "model": "gpt-4o",
+                     *             "status": "running",
+                     *             "started_at": "2026-01-15T09:30:00.000Z",
+                     *             "ended_at": null
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SuccessEnvelope"] & {
+                        data: {
+                            streams: components["schemas"]["StreamSummary"][];
+                        };
+                    };
+                };
+            };
+            /** @description Error: AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    resumeChatStream: {
+        parameters: {
+            query?: {
+                /** @description Resume after this event (the `id:` of the last event received). The `Last-Event-ID` header says the same and wins when both are sent. Absent: every event of the turn. */
+                last_event_id?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The turn as an SSE stream. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example id: 3
+                     *     data: {"id":"chatcmpl-9f2c","object":"chat.completion.chunk","created":1768469400,"model":"gpt-4o","choices":[{"index":0,"delta":{"role":"assistant","content":" Narikala"},"finish_reason":null}],"conversation":{"conversation_id":"3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10","branch_id":"7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d","user_message_id":"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"},"stream_id":"5b0c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d"}
+                     *
+                     *     : ping
+                     *
+                     *     id: 4
+                     *     data: {"id":"chatcmpl-9f2c","object":"chat.completion.chunk","created":1768469400,"model":"gpt-4o","choices":[{"index":0,"delta":{},"finish_reason":"stop"}],"usage":{"prompt_tokens":21,"completion_tokens":412,"total_tokens":433},"conversation":{"conversation_id":"3f6c1a9e-8d2b-4c1f-9a7e-5b2d8e4f6a10","branch_id":"7a1d2c3b-4e5f-4a6b-8c7d-9e0f1a2b3c4d","user_message_id":"1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f","assistant_message_id":"2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a"}}
+                     *
+                     *     data: [DONE]
+                     */
+                    "text/event-stream": string;
+                };
+            };
+            /** @description Error: AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+        };
+    };
+    stopChatStream: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A UUID. */
+                stream_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Whether the turn was running. */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "data": {
+                     *         "stream_id": "5b0c1d2e-3f40-4a5b-8c6d-7e8f9a0b1c2d",
+                     *         "was_running": true,
+                     *         "status": "stopped"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SuccessEnvelope"] & {
+                        data: components["schemas"]["StopResult"];
+                    };
+                };
+            };
+            /** @description Error: AUTH_REQUIRED, AUTH_INVALID, AUTH_EXPIRED. */
+            401: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: NOT_FOUND. */
+            404: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: VALIDATION_ERROR. */
+            422: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: RATE_LIMITED. */
+            429: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: INTERNAL_ERROR. */
+            500: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_CONTRACT. */
+            502: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelope"];
+                };
+            };
+            /** @description Error: UPSTREAM_UNAVAILABLE. */
+            503: {
+                headers: {
+                    "X-Request-Id": components["headers"]["XRequestId"];
+                    /** @description Seconds to wait before retrying. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -33,6 +33,7 @@ export const ERROR_ADVICE: Record<ErrorCode, ErrorAdvice> = {
   UPSTREAM_UNAVAILABLE: { show: 'The service is temporarily unavailable. Retrying…', retry: 'wait' },
   UPSTREAM_TIMEOUT: { show: 'The model took too long to answer. Please try again.', retry: 'wait' },
   SERVICE_SHUTTING_DOWN: { show: 'The service is restarting. Retrying…', retry: 'wait' },
+  STREAM_INTERRUPTED: { show: 'The reply was cut off; the text so far is saved. Retry to continue.', retry: 'wait' },
 };
 
 /** `{path, message}` per bad field of a VALIDATION_ERROR, to show next to the inputs. */

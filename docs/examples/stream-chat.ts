@@ -4,10 +4,16 @@ import { GatewayError, gatewayErrorOf, type Gateway } from './gateway-api';
 
 /** The `data` of each server-sent event of a body, in order; comments (`: ping`) are skipped. */
 export async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  for await (const event of sseEvents(body)) yield event.data;
+}
+
+/** Each server-sent event of a body with its `id:` (what a resume sends back as `Last-Event-ID`). */
+export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<{ id?: string; data: string }> {
   const reader = body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
   let data: string[] = [];
+  let id: string | undefined;
   try {
     for (;;) {
       const { value, done } = await reader.read();
@@ -20,13 +26,15 @@ export async function* sseData(body: ReadableStream<Uint8Array>): AsyncGenerator
         buffer = buffer.slice(end + (buffer.startsWith('\r\n', end) ? 2 : 1));
         if (line === '') {
           // A blank line ends an event.
-          if (data.length > 0) yield data.join('\n');
+          if (data.length > 0) yield { data: data.join('\n'), ...(id === undefined ? {} : { id }) };
           data = [];
+          id = undefined;
         } else if (!line.startsWith(':')) {
           const colon = line.indexOf(':');
           const field = colon < 0 ? line : line.slice(0, colon);
           const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
           if (field === 'data') data.push(value);
+          else if (field === 'id') id = value;
         }
       }
       if (done) return;

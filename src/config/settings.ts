@@ -8,6 +8,7 @@ import { CACHE_SETTINGS } from './settings/cache.settings';
 import { RATE_LIMIT_SETTINGS } from './settings/rate-limits.settings';
 import { OBSERVABILITY_SETTINGS } from './settings/observability.settings';
 import { CONVERSATION_INDEX_SETTINGS } from './settings/conversation-index.settings';
+import { STREAM_SETTINGS } from './settings/streams.settings';
 
 export type { SettingDefinition } from './setting-definition';
 
@@ -22,6 +23,7 @@ export const SETTINGS = {
   ...STORAGE_SETTINGS,
   ...AUTH_SETTINGS,
   ...CHAT_SETTINGS,
+  ...STREAM_SETTINGS,
   ...CACHE_SETTINGS,
   ...RATE_LIMIT_SETTINGS,
   ...OBSERVABILITY_SETTINGS,

@@ -5,6 +5,8 @@ import { token } from './token';
 export type BreakerStateName = 'closed' | 'open' | 'half_open';
 export type CallOutcome = 'success' | 'client_error' | 'server_error' | 'timeout' | 'network_error' | 'circuit_open';
 export type StreamEnd = 'completed' | 'failed' | 'aborted';
+/** What happened to a streamed turn beyond its own connection (resumable streams). */
+export type StreamTurnEvent = 'resumed' | 'stopped' | 'orphaned' | 'claimed';
 
 /** Upstream calls, as the shared HTTP client reports them. */
 export interface UpstreamObserver {
@@ -22,6 +24,8 @@ export interface Metrics extends UpstreamObserver, CacheObserver {
   error(code: string): void;
   streamStarted(): void;
   streamEnded(end: StreamEnd, durationMs: number, timeToFirstTokenMs: number | null, deltas: number): void;
+  /** A resume, a stop request, an orphaned turn stopped, a lapsed turn claimed. */
+  streamTurn(event: StreamTurnEvent): void;
   tokens(model: string, usage: TokenUsage, costUsd: number | undefined): void;
   rateLimited(endpointClass: string): void;
   rateLimiterFallback(active: boolean): void;

@@ -1,5 +1,5 @@
 /** One item of an event stream as a client sees it: a `data:` event or a comment line (`: ping`). */
-export type SseItem = { kind: 'data'; data: string } | { kind: 'comment'; text: string };
+export type SseItem = { kind: 'data'; data: string; id?: string } | { kind: 'comment'; text: string };
 
 /**
  * A Server-Sent Events client over fetch that parses the stream itself (no library), one item at a
@@ -60,6 +60,11 @@ export class SseClient {
     return this.buffer;
   }
 
+  /** The `data:` events received so far, with their `id:` when they had one. */
+  get events(): { id?: string; data: string }[] {
+    return this.items.flatMap((i) => (i.kind === 'data' ? [{ data: i.data, ...(i.id !== undefined ? { id: i.id } : {}) }] : []));
+  }
+
   /** The `data:` payloads received so far. */
   get data(): string[] {
     return this.items.flatMap((i) => (i.kind === 'data' ? [i.data] : []));
@@ -78,9 +83,13 @@ export class SseClient {
     this.buffer = this.buffer.slice(match.index + match[0].length);
     const lines = block.split(/\r?\n/);
     const data = lines.filter((l) => l.startsWith('data:')).map((l) => l.slice(5).replace(/^ /, ''));
+    const id = lines
+      .find((l) => l.startsWith('id:'))
+      ?.slice(3)
+      .replace(/^ /, '');
     const item: SseItem =
       data.length > 0
-        ? { kind: 'data', data: data.join('\n') }
+        ? { kind: 'data', data: data.join('\n'), ...(id !== undefined ? { id } : {}) }
         : { kind: 'comment', text: lines.map((l) => l.replace(/^: ?/, '')).join('\n') };
     this.items.push(item);
     return item;

@@ -6,6 +6,7 @@ export class NoopMetrics implements Metrics {
   error(): void {}
   streamStarted(): void {}
   streamEnded(): void {}
+  streamTurn(): void {}
   tokens(): void {}
   hit(): void {}
   load(): void {}

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TokenUsage } from '../../domain/chat/chat';
 import type { CacheLayer, CacheOperation } from '../../ports/cache-observer.port';
-import type { BreakerStateName, CallOutcome, Metrics, StreamEnd } from '../../ports/metrics.port';
+import type { BreakerStateName, CallOutcome, Metrics, StreamEnd, StreamTurnEvent } from '../../ports/metrics.port';
 
 const BREAKER_VALUE: Record<BreakerStateName, number> = { closed: 0, half_open: 1, open: 2 };
 
@@ -37,6 +37,12 @@ export class PrometheusMetrics implements Metrics {
     name: 'chat_streams_ended_total',
     help: 'Chat streams ended, by outcome (completed, failed, aborted).',
     labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly streamTurns = new Counter({
+    name: 'chat_stream_turn_events_total',
+    help: 'Resumable streams: resumes, stop requests, orphaned turns stopped, lapsed turns claimed (by event).',
+    labelNames: ['event'] as const,
     registers: [this.registry],
   });
   private readonly ttft = new Histogram({
@@ -172,6 +178,10 @@ export class PrometheusMetrics implements Metrics {
 
   outage(state: 'down' | 'up'): void {
     this.cacheDown.set(state === 'down' ? 1 : 0);
+  }
+
+  streamTurn(event: StreamTurnEvent): void {
+    this.streamTurns.inc({ event });
   }
 
   rateLimited(endpointClass: string): void {

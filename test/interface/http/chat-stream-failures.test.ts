@@ -30,8 +30,8 @@ describe('chat streams that do not end well (fake LiteLLM, memory store)', () =>
     return (await fullConversation(h, USER_A, conversationId)).messages as Json[];
   }
 
-  it('client abort mid-stream: the upstream call is closed and exactly the relayed deltas are stored, marked interrupted', async () => {
-    h = await startChat('litellm', { MAX_STREAMS_PER_USER: '1' });
+  it('client abort mid-stream (DISCONNECT_POLICY=abort): the upstream call is closed and exactly the relayed deltas are stored, marked interrupted', async () => {
+    h = await startChat('litellm', { MAX_STREAMS_PER_USER: '1', DISCONNECT_POLICY: 'abort' });
     // Three deltas, then the model goes quiet (it would go on much later): the client leaves in between.
     h.litellm!.reply({
       kind: 'stream',
@@ -71,8 +71,8 @@ describe('chat streams that do not end well (fake LiteLLM, memory store)', () =>
     expect(deltasOf(next.data)).to.deep.equal(['Echo:', ' Again']);
   });
 
-  it('client gone before the first event: the upstream call is closed, nothing but the user message is stored, the slot is free', async () => {
-    h = await startChat('litellm', { MAX_STREAMS_PER_USER: '1' });
+  it('client gone before the first event (DISCONNECT_POLICY=abort): the upstream call is closed, nothing but the user message is stored, the slot is free', async () => {
+    h = await startChat('litellm', { MAX_STREAMS_PER_USER: '1', DISCONNECT_POLICY: 'abort' });
     h.litellm!.reply({ kind: 'stream', steps: [role, { hang: true }] });
     // No event, so no response headers yet: a plain request the test can only hang up.
     const req = http.request(new URL('/v1/chat/completions', h.app.url), {
@@ -203,7 +203,7 @@ describe('chat streams that do not end well (fake LiteLLM, memory store)', () =>
     await new Promise<void>((resolve) => res.once('end', resolve));
     const events = text.split('\n\n').filter(Boolean);
     expect(events[events.length - 1]).to.equal('data: [DONE]');
-    const deltas = deltasOf(events.map((e) => e.replace(/^data: /, '')));
+    const deltas = deltasOf(events.map((e) => e.replace(/^id: \d+\n/, '').replace(/^data: /, '')));
     expect(deltas).to.have.length(count);
     expect(deltas.every((d) => d === token)).to.equal(true);
     expect(upstream.responseEnded).to.equal(true);

@@ -121,7 +121,7 @@ describe('Compression of JSON responses', () => {
     expect(res.headers['content-encoding']).to.equal(undefined);
     const text = res.body.toString('utf8');
     expect(text.length).to.be.greaterThan(1024);
-    expect(text.startsWith('data: {')).to.equal(true);
+    expect(text.startsWith('id: 1\ndata: {')).to.equal(true);
     expect(text.trimEnd().endsWith('data: [DONE]')).to.equal(true);
   });
 });

@@ -48,7 +48,8 @@ describe('Prometheus metrics: every family moves when it should', () => {
 
   before(async () => {
     app = await startApp({
-      config: testConfig({ LOG_LEVEL: 'info', RATE_LIMIT_BATCH: '1' }),
+      // DISCONNECT_POLICY=abort: a client leaving ends its stream, which the stream metrics then count.
+      config: testConfig({ LOG_LEVEL: 'info', RATE_LIMIT_BATCH: '1', DISCONNECT_POLICY: 'abort' }),
       configure: (c) => c.registerInstance(LLM_GATEWAY, new ScriptedLlmGateway()),
     });
   });

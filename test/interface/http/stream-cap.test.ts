@@ -23,7 +23,8 @@ describe('The cap on streams one user may have open (MAX_STREAMS_PER_USER)', () 
 
   before(async () => {
     app = await startApp({
-      config: testConfig({ MAX_STREAMS_PER_USER: '1' }),
+      // A disconnect ends the turn here (DISCONNECT_POLICY=abort), so the slot frees when the client leaves.
+      config: testConfig({ MAX_STREAMS_PER_USER: '1', DISCONNECT_POLICY: 'abort' }),
       configure: (c) => c.registerInstance(LLM_GATEWAY, new ScriptedLlmGateway()),
     });
   });

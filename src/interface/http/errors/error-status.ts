@@ -24,6 +24,7 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   UPSTREAM_CONTRACT: 502,
   UPSTREAM_UNAVAILABLE: 503,
   SERVICE_SHUTTING_DOWN: 503,
+  STREAM_INTERRUPTED: 503,
   UPSTREAM_TIMEOUT: 504,
 };
 
@@ -51,5 +52,6 @@ export const DEFAULT_MESSAGE: Readonly<Record<ErrorCode, string>> = {
   UPSTREAM_CONTRACT: 'An upstream service answered with an unusable response',
   UPSTREAM_UNAVAILABLE: 'An upstream service is unavailable; try again shortly',
   SERVICE_SHUTTING_DOWN: 'The service is restarting; try again shortly',
+  STREAM_INTERRUPTED: 'The server producing this reply stopped; the text so far is saved',
   UPSTREAM_TIMEOUT: 'An upstream service did not answer in time',
 };

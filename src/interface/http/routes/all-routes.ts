@@ -2,6 +2,7 @@ import { buildOpenApiDocument } from '../../openapi/build-openapi';
 import { DOCUMENTATION_ONLY, type RouteDeps } from '../routing/route-deps';
 import type { RouteSpec } from '../routing/route-spec';
 import { chatRoutes } from './chat.routes';
+import { streamRoutes } from './streams.routes';
 import { conversationIndexRoutes } from './conversation-index.routes';
 import { conversationRoutes } from './conversations.routes';
 import { docsRoutes } from './docs.routes';
@@ -31,6 +32,7 @@ export function allRoutes(deps: RouteDeps = DOCUMENTATION_ONLY): RouteSpec[] {
   };
   routes.push(
     ...chatRoutes(deps),
+    ...streamRoutes(deps),
     // Before the conversation routes: `/v1/conversations/search` and `/batch` are not `{id}`s.
     ...conversationIndexRoutes(deps),
     ...conversationRoutes(deps),

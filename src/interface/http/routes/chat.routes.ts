@@ -36,6 +36,8 @@ export function chatRoutes(deps: RouteDeps): RouteSpec[] {
           body.stream ?? body.messages === undefined,
           () => send.prepare(userOf(input), cmd),
           async (turn) => raw(chatCompletionObject(turn, turns.completionId(), turns.nowSeconds()), 200, placementHeaders(turn)),
+          // SDK clients (the OpenAI form) do not resume: their disconnect stops the turn at once.
+          body.messages ? 'abort' : 'continue',
         );
       },
     },

@@ -2,7 +2,8 @@ import type { CompletedTurn } from '../../../application/chat/chat-turn';
 import type { PreparedTurn } from '../../../application/chat/prepared-turn';
 import { StreamSlotPolicy } from '../../../application/chat/stream-slot-policy';
 import { TurnRunner } from '../../../application/chat/turn-runner';
-import { SERVICE_LIFECYCLE } from '../../../application/service/service-lifecycle';
+import type { DisconnectPolicy } from '../../../application/streams/stream-options';
+import { TurnRecorder } from '../../../application/streams/turn-recorder';
 import { CONFIG, type Config } from '../../../config/config';
 import { CLOCK, type Clock } from '../../../ports/clock.port';
 import { ID_GENERATOR, type IdGenerator } from '../../../ports/id-generator.port';
@@ -15,9 +16,12 @@ import { relayTurn, type RelayOptions } from '../sse/relay-turn';
 /**
  * The one answer of every chat operation: a stream relayed as SSE while holding one of the user's
  * stream slots (taken before anything is stored), or the completed turn as the operation answers it.
+ * A stream is recorded (stream id, stream log) and runs on its own signal: the disconnect policy
+ * (DISCONNECT_POLICY, else the operation's default) decides whether the client leaving stops it.
  */
 export class TurnResponder {
   private readonly runner: TurnRunner;
+  private readonly recorder: TurnRecorder;
   private readonly slots: StreamSlotPolicy;
   private readonly config: Config;
   private readonly clock: Clock;
@@ -26,11 +30,12 @@ export class TurnResponder {
 
   constructor(deps: RouteDeps) {
     this.runner = deps.get(TurnRunner);
+    this.recorder = deps.get(TurnRecorder);
     this.slots = deps.get(StreamSlotPolicy);
     this.config = deps.get(CONFIG);
     this.clock = deps.get(CLOCK);
     this.ids = deps.get(ID_GENERATOR);
-    this.relay = { logger: deps.get(LOGGER), metrics: deps.get(METRICS), clock: this.clock, lifecycle: deps.get(SERVICE_LIFECYCLE) };
+    this.relay = { logger: deps.get(LOGGER), metrics: deps.get(METRICS), clock: this.clock };
   }
 
   async respond(
@@ -38,16 +43,19 @@ export class TurnResponder {
     stream: boolean,
     prepare: () => Promise<PreparedTurn>,
     answer: (turn: CompletedTurn) => Promise<RouteReply>,
+    defaultPolicy: DisconnectPolicy = 'continue',
   ): Promise<RouteReply> {
     if (!stream) return answer(await this.runner.complete(await prepare(), input.signal));
     return this.slots.hold(userOf(input).userId, async () => {
-      const turn = this.runner.stream(await prepare(), input.signal);
-      await relayTurn(input.koa, turn, {
-        ...this.relay,
-        pingMs: this.config.ssePingIntervalMs,
-        completionId: this.completionId(),
-        createdSeconds: this.nowSeconds(),
+      const completionId = this.completionId();
+      const createdSeconds = this.nowSeconds();
+      const turn = await this.recorder.start(userOf(input), async (signal) => this.runner.stream(await prepare(), signal), {
+        policy: this.config.disconnectPolicy ?? defaultPolicy,
+        clientSignal: input.signal,
+        completionId,
+        createdSeconds,
       });
+      await relayTurn(input.koa, turn, { ...this.relay, pingMs: this.config.ssePingIntervalMs, completionId, createdSeconds });
       return HANDLED;
     });
   }

@@ -235,11 +235,26 @@ export const ChatCompletionChunkSchema = Type.Object(
     ),
     usage: Type.Optional(Usage),
     conversation: Type.Optional(ConversationRef),
+    stream_id: Type.Optional(
+      Type.String({
+        format: 'uuid',
+        description: 'On the first chunk: the id of the turn, to resume it (`GET /v1/chat/streams/{stream_id}`) or stop it.',
+      }),
+    ),
+    stopped: Type.Optional(
+      Type.Object(
+        { reason: Type.Enum(['user', 'orphaned', 'disconnected']) },
+        {
+          description:
+            'On the final chunk of a turn stopped before the model finished (`finish_reason` is then `stop`): `user` (a stop request), `orphaned` (nobody listened for `STREAM_ORPHAN_SECONDS`), `disconnected` (the client left under the `abort` policy). The text so far is saved, marked interrupted.',
+        },
+      ),
+    ),
   },
   {
     'x-component': 'ChatCompletionChunk',
     description:
-      'The first chunk carries `delta.role` and `conversation` (without `assistant_message_id`); the final one `finish_reason`, `usage` and `conversation` with `assistant_message_id`.',
+      'Every event carries an SSE `id:` (its place in the turn, for `Last-Event-ID`). The first chunk carries `delta.role`, `conversation` (without `assistant_message_id`) and `stream_id`; the final one `finish_reason`, `usage` and `conversation` with `assistant_message_id`.',
   },
 );
 
@@ -249,7 +264,8 @@ export const ChatStreamErrorSchema = Type.Object(
     error: Type.Object({
       message: Type.String(),
       code: Type.Enum([...ERROR_CODES], {
-        description: 'The error code, e.g. `UPSTREAM_ERROR`, `UPSTREAM_TIMEOUT`, `SERVICE_SHUTTING_DOWN`.',
+        description:
+          'The error code, e.g. `UPSTREAM_ERROR`, `UPSTREAM_TIMEOUT`, `SERVICE_SHUTTING_DOWN`, `STREAM_INTERRUPTED` (the replica producing the reply died; the text so far is saved).',
       }),
       type: Type.Literal('gateway_error'),
       request_id: Type.String(),

@@ -74,6 +74,11 @@ export class SseWriter {
     return this.write(`data: ${payload}\n\n`);
   }
 
+  /** One `data:` event with its `id:` (what a reconnecting client sends back as `Last-Event-ID`). */
+  sendWithId(id: number, payload: string): Promise<void> {
+    return this.write(`id: ${id}\ndata: ${payload}\n\n`);
+  }
+
   /** Ends the stream (idempotent), after whatever is still waiting for its tick. */
   end(): void {
     const rest = this.takePending();
