@@ -105,9 +105,15 @@ export function streamChat(agent: http.Agent, request: StreamRequest, openStream
           for (;;) {
             const end = pending.indexOf('\n\n', start);
             if (end === -1) break;
-            if (pending.startsWith('data: ', start)) {
-              if (pending.startsWith(DONE, start)) done = true;
-              else if (pending.startsWith(ERROR, start)) failed ??= pending.slice(start, Math.min(end, start + 300));
+            // The gateway's events carry an `id:` line (their place in the turn) before `data:`.
+            let at = start;
+            if (pending.startsWith('id: ', at)) {
+              const nl = pending.indexOf('\n', at);
+              if (nl !== -1 && nl < end) at = nl + 1;
+            }
+            if (pending.startsWith('data: ', at)) {
+              if (pending.startsWith(DONE, at)) done = true;
+              else if (pending.startsWith(ERROR, at)) failed ??= pending.slice(at, Math.min(end, at + 300));
               else {
                 const content = pending.indexOf(CONTENT, start);
                 if (content !== -1 && content < end) {
