@@ -10,6 +10,7 @@ import { chunk, FakeLiteLlmServer, usageFor, type StreamReply, type StreamStep }
 import { startGateway, type GatewayProcess } from '../support/gateway-process';
 import { useRealHttp } from '../support/real-http';
 import { SseClient } from '../support/sse-client';
+import { requireServer } from '../support/require-server';
 import { connectTestRedis, deleteKeys, TEST_REDIS_URL, uniqueKeyPrefix } from '../support/test-redis';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -89,6 +90,8 @@ async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 
 
 describe('resumable streams across gateway processes sharing Redis (fake LiteLLM streaming slowly, fake Edge Function)', function () {
   this.timeout(60_000);
+  // Runs whenever a Redis answers; with REQUIRE_REDIS=1 (CI) a missing Redis fails it, never skips it.
+  requireServer('redis');
   useRealHttp();
   let redis: Redis;
   let prefix: string;
@@ -108,7 +111,6 @@ describe('resumable streams across gateway processes sharing Redis (fake LiteLLM
   }
 
   before(async () => {
-    // Fails (never skips) when Redis does not answer.
     redis = await connectTestRedis();
     prefix = uniqueKeyPrefix();
     litellm = await FakeLiteLlmServer.start();

@@ -5,6 +5,7 @@ import { createRedisClient } from '../../../src/adapters/redis/redis-client';
 import { RedisStreamLog } from '../../../src/adapters/redis/redis-stream-log';
 import { describeStreamLogContract } from '../../contracts/stream-log.contract';
 import { LogCollector } from '../../support/log-collector';
+import { requireServer } from '../../support/require-server';
 import { connectTestRedis, deleteKeys, TEST_REDIS_URL, uniqueKeyPrefix } from '../../support/test-redis';
 
 const logger = createLogger('test', { level: 'fatal', stream: new LogCollector(), secrets: [] });
@@ -19,7 +20,6 @@ async function readyClient() {
 }
 
 async function redisLogs(options: { retentionMs?: number } = {}) {
-  // Fails the test when Redis is not there (never a skip).
   const admin = await connectTestRedis();
   const prefix = uniqueKeyPrefix();
   const [a, b] = await Promise.all([readyClient(), readyClient()]);
@@ -42,45 +42,50 @@ async function redisLogs(options: { retentionMs?: number } = {}) {
   };
 }
 
-describeStreamLogContract('RedisStreamLog (real Redis, two clients as two replicas)', redisLogs);
+// Runs whenever a Redis answers; with REQUIRE_REDIS=1 (CI) a missing Redis fails it, never skips it.
+describe('RedisStreamLog on a Redis server (TEST_REDIS_URL)', () => {
+  requireServer('redis');
 
-describe('RedisStreamLog (real Redis)', () => {
-  it('bounds each turn with MAXLEN and expires it the retention period after its end', async () => {
-    const s = await redisLogs({ retentionMs: 5_000 });
-    try {
-      const id = randomUUID();
-      await s.log.open(
-        {
-          stream_id: id,
-          user_id: randomUUID(),
-          conversation_id: randomUUID(),
-          branch_id: randomUUID(),
-          user_message_id: randomUUID(),
-          model: 'm',
-          completion_id: 'c',
-          created: 1,
-          started_at: Date.now(),
-          status: 'running',
-        },
-        { token: 'secret-token' },
-        'p1',
-        Date.now(),
-      );
-      await s.log.append(id, [{ seq: 1, event: { type: 'delta', content: 'x' } }]);
-      const hash = `${s.prefix}:v1:turn:${id}`;
-      expect(await s.admin.hget(hash, 't')).to.equal('secret-token');
-      expect(await s.admin.pttl(`${hash}:events`)).to.be.greaterThan(60_000);
-      await s.log.finish(id, 'p1', { seq: 2, event: { type: 'stopped', reason: 'user' } }, 'stopped', Date.now());
-      // The owner's token is kept only while the turn runs.
-      expect(await s.admin.hget(hash, 't')).to.equal(null);
-      for (const key of [hash, `${hash}:events`]) {
-        const ttl = await s.admin.pttl(key);
-        expect(ttl).to.be.within(1, 5_000);
+  describeStreamLogContract('RedisStreamLog (real Redis, two clients as two replicas)', redisLogs);
+
+  describe('RedisStreamLog (real Redis)', () => {
+    it('bounds each turn with MAXLEN and expires it the retention period after its end', async () => {
+      const s = await redisLogs({ retentionMs: 5_000 });
+      try {
+        const id = randomUUID();
+        await s.log.open(
+          {
+            stream_id: id,
+            user_id: randomUUID(),
+            conversation_id: randomUUID(),
+            branch_id: randomUUID(),
+            user_message_id: randomUUID(),
+            model: 'm',
+            completion_id: 'c',
+            created: 1,
+            started_at: Date.now(),
+            status: 'running',
+          },
+          { token: 'secret-token' },
+          'p1',
+          Date.now(),
+        );
+        await s.log.append(id, [{ seq: 1, event: { type: 'delta', content: 'x' } }]);
+        const hash = `${s.prefix}:v1:turn:${id}`;
+        expect(await s.admin.hget(hash, 't')).to.equal('secret-token');
+        expect(await s.admin.pttl(`${hash}:events`)).to.be.greaterThan(60_000);
+        await s.log.finish(id, 'p1', { seq: 2, event: { type: 'stopped', reason: 'user' } }, 'stopped', Date.now());
+        // The owner's token is kept only while the turn runs.
+        expect(await s.admin.hget(hash, 't')).to.equal(null);
+        for (const key of [hash, `${hash}:events`]) {
+          const ttl = await s.admin.pttl(key);
+          expect(ttl).to.be.within(1, 5_000);
+        }
+        const info = (await s.admin.call('XINFO', 'STREAM', `${hash}:events`)) as unknown[];
+        expect(info[info.indexOf('length') + 1]).to.equal(2);
+      } finally {
+        await s.close();
       }
-      const info = (await s.admin.call('XINFO', 'STREAM', `${hash}:events`)) as unknown[];
-      expect(info[info.indexOf('length') + 1]).to.equal(2);
-    } finally {
-      await s.close();
-    }
+    });
   });
 });
