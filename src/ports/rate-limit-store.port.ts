@@ -1,11 +1,24 @@
 import { token } from './token';
+/** One limit: `max` hits per `duration` milliseconds for each id, counted under `namespace`. */
+export interface LimiterSpec<C> {
+  namespace: string;
+  max: number;
+  duration: number;
+  id: (ctx: C) => string;
+  headers: { remaining: string; reset: string; total: string };
+}
+
+/** A counting step of the HTTP pipeline: calls `next` when the hit is within the limit. */
+export type CountingStep<C> = (ctx: C, next: () => Promise<void>) => Promise<unknown>;
+
 /**
- * Where rate-limit counters live. `redisClient` is the service's one ioredis connection, handed
- * to koa-ratelimit's Redis driver as is; while `isShared()` is false the interface falls back to a
- * per-process limiter.
+ * Where rate-limit counters are shared between replicas. The adapter builds the counting step
+ * over its own connection (the interface never sees the client); while `isShared()` is false the
+ * interface falls back to a per-process limiter.
  */
 export interface RateLimitStore {
-  readonly redisClient: unknown;
+  /** A limiter counting in the shared store, or undefined when none is configured. */
+  sharedLimiter<C>(spec: LimiterSpec<C>): CountingStep<C> | undefined;
   isShared(): boolean;
 }
 

@@ -20,6 +20,7 @@ import { CLOCK } from '../ports/clock.port';
 import { ID_GENERATOR } from '../ports/id-generator.port';
 import { AUDIT_LOGGER, LOGGER } from '../ports/logger.port';
 import { METRICS } from '../ports/metrics.port';
+import { RedisRateLimitStore } from '../adapters/redis/redis-rate-limit-store';
 import { RATE_LIMIT_STORE } from '../ports/rate-limit-store.port';
 import { DATABASE, openDatabase } from './database.wiring';
 import { Resources, RESOURCES } from './resources';
@@ -81,7 +82,7 @@ export function registerInfrastructure(
   c.registerSingleton(CachedReader);
 
   // Rate-limit counters: in Redis when it is there and up, so the replicas share them.
-  c.registerInstance(RATE_LIMIT_STORE, { redisClient: redis, isShared: () => redis?.status === 'ready' });
+  c.registerInstance(RATE_LIMIT_STORE, new RedisRateLimitStore(redis));
   bind('RateLimits', redis ? 'redis (per-process fallback)' : 'per-process');
 
   // One client per upstream. LiteLLM with the master key (model catalogue, key info).

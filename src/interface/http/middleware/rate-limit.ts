@@ -21,9 +21,7 @@ function limiter(store: RateLimitStore, namespace: string, max: number, duration
   return {
     memoryDb,
     memory: ratelimit({ ...common, driver: 'memory', db: memoryDb as unknown as Map<unknown, unknown> }) as unknown as Middleware,
-    ...(store.redisClient
-      ? { redis: ratelimit({ ...common, driver: 'redis', db: store.redisClient as never }) as unknown as Middleware }
-      : {}),
+    redis: store.sharedLimiter<Context>(common) as Middleware | undefined,
   };
 }
 
