@@ -281,7 +281,7 @@ describe('resumable streams across gateway processes sharing Redis (fake LiteLLM
 
   it('still aborts an OpenAI-form turn when its client disconnects', async () => {
     const requests = litellm.requests.length;
-    const original = await chat(a, OWNER, { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'SDK call' }] });
+    const original = await chat(a, OWNER, { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'SDK call' }], stream: true });
     await nextEvent(original);
     await nextEvent(original);
     original.abort();

@@ -167,7 +167,7 @@ describe('resumable chat streams, embedded default (in-process stream log)', () 
   });
 
   it('aborts an OpenAI-form (`messages`) turn when its client leaves, saving what was sent', async () => {
-    const sse = await openStream(h, USER_A, { model: 'local/echo', messages: [{ role: 'user', content: LONG }] });
+    const sse = await openStream(h, USER_A, { model: 'local/echo', messages: [{ role: 'user', content: LONG }], stream: true });
     const conversationId = sse.response.headers.get('x-conversation-id')!;
     const streamId = sse.response.headers.get('x-stream-id')!;
     await nextEvent(sse);
