@@ -45,13 +45,13 @@ describe('start-up of the service (a child process, as `npm start` runs it)', ()
       await service.exit;
     });
 
-    it(`says next to the conversation store that it is ${LOST_ON_RESTART}`, () => {
-      expect(banner).to.match(new RegExp(`^ +ConversationStore +memory \\(${LOST_ON_RESTART}\\)$`, 'm'));
+    it('says next to the conversation store that it is the embedded PGlite, and where its data lives', () => {
+      expect(banner).to.match(/^ +ConversationStore +pglite \(.*acg-service-[^)]+\)$/m);
     });
 
-    it('the README says the same, in the same words, next to the store', () => {
+    it(`the README says that STORAGE=memory is ${LOST_ON_RESTART}, in the banner's words`, () => {
       const readme = readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8').replace(/\s+/g, ' ');
-      expect(readme).to.contain(`the conversation store is ${LOST_ON_RESTART}`);
+      expect(readme).to.contain(`with \`STORAGE=memory\` it says \`${LOST_ON_RESTART}\``);
     });
 
     it('listens on 127.0.0.1 only in development', async () => {

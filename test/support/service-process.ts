@@ -1,4 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 const MAIN = path.resolve(__dirname, '../../src/main.js');
@@ -11,9 +13,21 @@ export interface ServiceProcess {
   logs: string[];
 }
 
-/** The environment every spawned service starts from: development, ephemeral port, loopback. */
+/**
+ * The environment every spawned service starts from: development, ephemeral port, loopback, and
+ * an embedded database directory of its own (never the checkout's ./data, never shared).
+ */
 function baseEnv(env: Record<string, string>): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '', NODE_ENV: 'development', PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env };
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'acg-service-'));
+  return {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'development',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    DATA_DIR: dataDir,
+    ...env,
+  };
 }
 
 /** The real service in a child process, on an ephemeral port read from its `started` log line. */
