@@ -15,8 +15,9 @@ import { conversationIndexRouteSuite } from './conversation-index.routes.test';
 async function startOnServer(url: string, clock?: SteppingClock): Promise<RunningApp> {
   const app = await startApp({
     config: testConfig({ LOG_LEVEL: 'info', DATABASE_URL: url, DATABASE_POOL_SIZE: '4' }),
-    ...(clock ? { overrides: { clock } } : {}),
-    configure: (c) => c.registerInstance(MODEL_CATALOG_SOURCE, new PricedCatalogSource()),
+    // With a clock: the index suite's seeded dataset, whose usage figures are priced by this catalogue.
+    // Without: the conversation suite chats with the embedded default's own models.
+    ...(clock ? { overrides: { clock }, configure: (c) => c.registerInstance(MODEL_CATALOG_SOURCE, new PricedCatalogSource()) } : {}),
   });
   return {
     ...app,
