@@ -5,7 +5,7 @@ import { nowUs } from '../support/clock';
 
 /**
  * Lean fakes of the three upstreams of the chat path, for load: LiteLLM (`/chat/completions` from
- * pre-serialised chunks, `/model/info`, `/health/liveliness`), the `conversation-manager` Edge
+ * pre-serialised chunks, `/model/info`, `/models`, `/health/liveliness`), the `conversation-manager` Edge
  * Function (`add-message`, `build-context`, `save-response`, the OPTIONS probe) and Supabase REST
  * (`user_profiles` for any user, `auth/v1/health`). Unlike the test fakes they keep no state and
  * check nothing: every answer is built from a few bytes, so the fake never sets the pace.
@@ -141,6 +141,17 @@ export class BenchUpstreams {
   private shape: StreamShape = { firstTokenDelayMs: 0, tokens: 16, tokenSpacingMs: 0 };
   private buffers = streamBuffers(this.shape);
   private readonly modelInfo = Buffer.from(JSON.stringify(modelInfoPayload()));
+  /** `/models` for any key: every model, as for a LiteLLM key without restrictions. */
+  private readonly keyModels = Buffer.from(
+    JSON.stringify({
+      object: 'list',
+      data: (modelInfoPayload() as { data: { model_name: string }[] }).data.map((m) => ({
+        id: m.model_name,
+        object: 'model',
+        owned_by: 'bench',
+      })),
+    }),
+  );
   private readonly profiles = new Map<string, Buffer>();
   private readonly context = Buffer.from(
     JSON.stringify({
@@ -217,6 +228,7 @@ export class BenchUpstreams {
     }
     req.resume();
     if (path === '/model/info' || path === '/v1/model/info') res.writeHead(200, JSON_HEADERS).end(this.modelInfo);
+    else if (path === '/models' || path === '/v1/models') res.writeHead(200, JSON_HEADERS).end(this.keyModels);
     else if (path === '/health/liveliness') res.writeHead(200, JSON_HEADERS).end('"I\'m alive!"');
     else res.writeHead(404, JSON_HEADERS).end('{"detail":"Not Found"}');
   }

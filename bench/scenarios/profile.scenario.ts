@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { streamChat } from '../load/sse-client';
@@ -42,6 +42,8 @@ export async function profileScenario(ctx: BenchContext, chats = 300): Promise<{
     const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
     if (!file) throw new Error('the profiled gateway wrote no .cpuprofile');
     const profile = readProfile(path.join(dir, file));
+    // With BENCH_CPU_PROF the raw profile stays for a closer look (bench/tools/cpu-profile-top).
+    if (process.env.BENCH_CPU_PROF) copyFileSync(path.join(dir, file), path.join(ctx.resultsDir, 'profile-scenario.cpuprofile'));
     const windows: Record<string, ProfileSummary> = {
       one_client_sequential_chats: summarizeProfile(profile, 15, c1From, c1To),
       streams_100_open: summarizeProfile(profile, 15, c100From, c100To),

@@ -2,10 +2,11 @@ import bunyan from 'bunyan';
 import type { Writable } from 'node:stream';
 import type { Logger } from '../../ports/logger.port';
 import { redactedJson } from './redact';
+import { sharedStdoutBatch } from './stdout-batch';
 
 export interface LoggerOptions {
   level: bunyan.LogLevelString;
-  /** Where JSON lines go; stdout by default. Tests pass a collecting stream. */
+  /** Where JSON lines go; stdout (batched per event-loop turn) by default. Tests pass a collecting stream. */
   stream?: Pick<Writable, 'write'>;
   secrets?: readonly string[];
 }
@@ -15,7 +16,7 @@ export interface LoggerOptions {
  * error message quoting a header, an upstream body echoing a key) can leak a secret.
  */
 export function createLogger(name: string, options: LoggerOptions): Logger & bunyan {
-  const target = options.stream ?? process.stdout;
+  const target = options.stream ?? sharedStdoutBatch();
   const secrets = options.secrets ?? [];
   const stream = {
     write(record: object): void {

@@ -85,6 +85,11 @@ export class CachedReader {
     return load;
   }
 
+  /** How long entries of `kind` live in the cache. */
+  ttlSecondsOf(kind: string): number {
+    return this.kindOptions(kind).ttlSeconds;
+  }
+
   /** The cached value, if any, without loading it. */
   async peek<T>(kind: string, key: string): Promise<T | undefined> {
     const fullKey = this.keyOf(kind, key);

@@ -9,6 +9,14 @@ import { CachedReader } from '../cache/cached-reader';
 export const MODELS_CACHE_KIND = 'models';
 export const MODELS_LAST_GOOD_CACHE_KIND = 'models_last_good';
 const CATALOG_KEY = 'catalog';
+/**
+ * How long one replica keeps the catalogue it read in memory, parsed, before asking the cache
+ * again (never longer than the catalogue's own TTL). The catalogue is read on every chat and every
+ * `GET /v1/models`; without this each read is a cache round trip plus a parse of the whole
+ * catalogue. The catalogue is never invalidated, only refreshed by TTL, and the copy never outlives
+ * the cached one, so a LiteLLM change shows exactly as late as before.
+ */
+export const CATALOG_HOT_COPY_MS = 5_000;
 
 interface StoredCatalog {
   models: ModelInfo[];
@@ -32,6 +40,8 @@ export interface CatalogSnapshot extends StoredCatalog {
 export class ModelCatalogReader {
   private lastGood: StoredCatalog | undefined;
   private servingStale = false;
+  /** The last fresh snapshot and until when it is served without a cache read. */
+  private hot: { snapshot: CatalogSnapshot; until: number } | undefined;
 
   constructor(
     @inject(MODEL_CATALOG_SOURCE) private readonly source: ModelCatalogSource,
@@ -40,14 +50,24 @@ export class ModelCatalogReader {
     @inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  /**
+   * The catalogue. A fresh snapshot is the same frozen object for every caller while it is hot, so
+   * callers may memoise what they derive from it by its identity (and none can change it).
+   */
   async read(): Promise<CatalogSnapshot> {
+    const now = this.clock.nowMs();
+    if (this.hot && now < this.hot.until) return this.hot.snapshot;
     try {
       const catalog = await this.cache.getOrLoad(MODELS_CACHE_KIND, CATALOG_KEY, () => this.fetch());
       if (this.servingStale) {
         this.servingStale = false;
         this.logger.info({ fetched_at: catalog.fetched_at }, 'model catalogue source available again');
       }
-      return { ...catalog, stale: false };
+      const snapshot = deepFreeze({ ...catalog, stale: false });
+      // Never past the cached copy's own expiry (it was stored when the source answered).
+      const until = Math.min(now + CATALOG_HOT_COPY_MS, Date.parse(catalog.fetched_at) + this.cache.ttlSecondsOf(MODELS_CACHE_KIND) * 1000);
+      this.hot = until > now ? { snapshot, until } : undefined;
+      return snapshot;
     } catch (err) {
       const last = await this.lastGoodCopy();
       if (!last) throw err;
@@ -78,4 +98,12 @@ export class ModelCatalogReader {
     if (!this.lastGood) return shared;
     return shared.fetched_at > this.lastGood.fetched_at ? shared : this.lastGood;
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }

@@ -7,7 +7,8 @@ export const CACHE_SETTINGS = {
     schema: positiveInt(86400),
     default: '3600',
     description:
-      'How long the model catalogue is cached. When LiteLLM is down after that, the last good catalogue is served, marked stale.',
+      'How long the model catalogue is cached. When LiteLLM is down after that, the last good catalogue is served, marked stale. ' +
+      'Each replica also keeps the copy it read in memory for up to 5 s, never past this TTL.',
   },
   cacheTtlProfileSeconds: {
     env: 'CACHE_TTL_PROFILE_SECONDS',

@@ -7,7 +7,7 @@ export const OBSERVABILITY_SETTINGS = {
     env: 'LOG_LEVEL',
     schema: Type.Enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal']),
     default: 'info',
-    description: 'bunyan log level (case-insensitive: `INFO` works).',
+    description: 'bunyan log level (case-insensitive: `INFO` works). JSON lines on stdout, written together once per event-loop turn.',
   },
   enableMetrics: {
     env: 'ENABLE_METRICS',

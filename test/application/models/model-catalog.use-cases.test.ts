@@ -5,7 +5,7 @@ import { MemoryCache } from '../../../src/adapters/memory/memory-cache';
 import { CachedReader } from '../../../src/application/cache/cached-reader';
 import { GetModel } from '../../../src/application/models/get-model.use-case';
 import { ListModels } from '../../../src/application/models/list-models.use-case';
-import { ModelCatalogReader } from '../../../src/application/models/model-catalog-reader';
+import { CATALOG_HOT_COPY_MS, ModelCatalogReader } from '../../../src/application/models/model-catalog-reader';
 import { isAppError } from '../../../src/domain/errors/app-error';
 import type { Cache } from '../../../src/ports/cache.port';
 import { CountingCacheObserver } from '../../fakes/counting-cache-observer';
@@ -55,6 +55,36 @@ describe('Model catalogue use cases', () => {
     await s.get.execute('gpt-4o');
     expect(s.source.fetches).to.equal(1);
     s.clock.advanceSeconds(1);
+    await s.list.execute({});
+    expect(s.source.fetches).to.equal(2);
+  });
+
+  it('keeps the catalogue it read for a few seconds, frozen, and never past the cached copy', async () => {
+    const clock = new FakeClock();
+    const shared = new MemoryCache(clock);
+    let reads = 0;
+    const counting: Cache = Object.assign(Object.create(shared) as Cache, {
+      get: (key: string) => {
+        reads += 1;
+        return shared.get(key);
+      },
+    });
+    const s = setup({ shared: counting, clock });
+    const first = await s.list.execute({});
+    const readsAfterLoad = reads;
+    clock.advanceMs(CATALOG_HOT_COPY_MS - 1);
+    const again = await s.list.execute({});
+    expect(reads, 'read from the cache again within the hot window').to.equal(readsAfterLoad);
+    // The same query on the same snapshot is the same list: the HTTP layer keeps its bytes by identity.
+    expect(again).to.equal(first);
+    expect(Object.isFrozen(again.items[0])).to.equal(true);
+    clock.advanceMs(1);
+    await s.list.execute({});
+    expect(reads).to.equal(readsAfterLoad + 1);
+    // Near the end of the TTL the copy lives only as long as the cached one: the next read reloads.
+    clock.advanceSeconds(3600 - 6);
+    await s.list.execute({});
+    clock.advanceSeconds(1);
     await s.list.execute({});
     expect(s.source.fetches).to.equal(2);
   });

@@ -1,8 +1,9 @@
 import { Type } from 'typebox';
 import { GetModel } from '../../../application/models/get-model.use-case';
-import { ListModels } from '../../../application/models/list-models.use-case';
+import { ListModels, type ModelList } from '../../../application/models/list-models.use-case';
 import { MODEL_SORT_FIELDS, type ModelQuery, type ModelSortField, type SortOrder } from '../../../domain/models/model-query';
 import { ok, type RouteSpec } from '../routing/route-spec';
+import { serialisedOnce } from '../routing/serialised-once';
 import type { RouteDeps } from '../routing/route-deps';
 
 const NullableNumber = (description: string) => Type.Union([Type.Number({ minimum: 0 }), Type.Null()], { description });
@@ -119,6 +120,10 @@ const CACHE_NOTE =
 export function modelsRoutes(deps: RouteDeps): RouteSpec[] {
   const listModels = deps.get(ListModels);
   const getModel = deps.get(GetModel);
+  const listReply = serialisedOnce(
+    (list: ModelList) => ({ items: list.items, count: list.items.length, stale: list.stale, fetched_at: list.fetched_at }),
+    { envelope: true },
+  );
 
   return [
     {
@@ -144,8 +149,7 @@ export function modelsRoutes(deps: RouteDeps): RouteSpec[] {
       },
       errors: [...CATALOGUE_ERRORS],
       async handler({ query }) {
-        const list = await listModels.execute(toModelQuery(query as ListQuery));
-        return ok({ items: list.items, count: list.items.length, stale: list.stale, fetched_at: list.fetched_at });
+        return listReply(await listModels.execute(toModelQuery(query as ListQuery)));
       },
     },
     {

@@ -1,9 +1,10 @@
 import { Type } from 'typebox';
 import { GetModel } from '../../../application/models/get-model.use-case';
-import { ListModels } from '../../../application/models/list-models.use-case';
+import { ListModels, type ModelList } from '../../../application/models/list-models.use-case';
 import type { ModelInfo } from '../../../domain/models/model-info';
 import type { RouteDeps } from '../routing/route-deps';
 import { raw, type RouteSpec } from '../routing/route-spec';
+import { serialisedOnce } from '../routing/serialised-once';
 import { chatRoutes } from './chat.routes';
 
 /**
@@ -41,6 +42,10 @@ function openAiModel(model: ModelInfo, fetchedAt: string): Record<string, unknow
 
 export function openAiRoutes(deps: RouteDeps): RouteSpec[] {
   const listModels = deps.get(ListModels);
+  const listReply = serialisedOnce(
+    (list: ModelList) => ({ object: 'list', data: list.items.map((m) => openAiModel(m, list.fetched_at)) }),
+    { envelope: false },
+  );
   const getModel = deps.get(GetModel);
   const chat = chatRoutes(deps).find((r) => r.operationId === 'createChatCompletion');
   if (!chat) throw new Error('the chat completion route is missing');
@@ -75,8 +80,7 @@ export function openAiRoutes(deps: RouteDeps): RouteSpec[] {
       },
       errors: ['UPSTREAM_ERROR'],
       async handler() {
-        const list = await listModels.execute({});
-        return raw({ object: 'list', data: list.items.map((m) => openAiModel(m, list.fetched_at)) });
+        return listReply(await listModels.execute({}));
       },
     },
     {

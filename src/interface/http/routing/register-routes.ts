@@ -62,6 +62,8 @@ function routeMiddleware(spec: RouteSpec, container: DependencyContainer, authen
     const fields = [...(validators.params?.(params) ?? []), ...(validators.query?.(query) ?? []), ...(validators.body?.(body) ?? [])];
     if (fields.length > 0) throw validationError(fields);
 
+    // The signal costs a controller and a close subscriber: made only for handlers that read it.
+    let signal: AbortSignal | undefined;
     const reply = await spec.handler({
       params,
       query,
@@ -69,7 +71,9 @@ function routeMiddleware(spec: RouteSpec, container: DependencyContainer, authen
       user: ctx.state.user,
       requestId: ctx.state.requestId as string,
       container,
-      signal: requestSignal(ctx),
+      get signal() {
+        return (signal ??= requestSignal(ctx));
+      },
       koa: ctx,
     });
     writeReply(ctx, reply);
