@@ -9,6 +9,7 @@
  *   BENCH_REDIS_URL=redis://127.0.0.1:6379         give the gateway a Redis (cache, limits, stream slots)
  *   BENCH_CPU_PROF=1                               write a V8 CPU profile of the gateway to bench/results/
  *   BENCH_HEAP_SNAPSHOT=1                          write a heap snapshot of the gateway at 1,000 open streams
+ *   BENCH_GATEWAY_ENV=LOG_LEVEL=warn,...           settings of the gateway on top of the bench's (experiments)
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres   the PostgreSQL server of scenarios 6 and 7
  *                                                  (each makes a database of its own and drops it)
  */
@@ -186,6 +187,13 @@ async function main(): Promise<void> {
       RATE_LIMIT_WRITES: '1000000',
       MAX_STREAMS_PER_USER: '1000',
       ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: redisPrefix } : {}),
+      // Experiments: what one setting costs (e.g. BENCH_GATEWAY_ENV=LOG_LEVEL=warn,ENABLE_METRICS=false).
+      ...Object.fromEntries(
+        (process.env.BENCH_GATEWAY_ENV ?? '')
+          .split(',')
+          .filter((pair) => pair.includes('='))
+          .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+      ),
     };
     const logFile = path.join(RESULTS, 'gateway.log');
     mkdirSync(RESULTS, { recursive: true });

@@ -24,6 +24,11 @@ const TOKENS = 64;
 const SPACING_MS = 10;
 /** How long each level keeps its streams open. */
 const HOLD_SECONDS = 3;
+/**
+ * The same load, unmeasured, first: a server is measured once its code is compiled and its pools
+ * and heap have grown to the load (steady state), as it runs for days, not in its first seconds.
+ */
+const WARMUP_SECONDS = 2;
 
 function failed(results: StreamResult[]): StreamResult[] {
   return results.filter((r) => !r.ok || r.tokens !== TOKENS);
@@ -41,9 +46,10 @@ export async function holdStreams(
   n: number,
   request: (client: number, i: number) => StreamRequest,
   open?: OpenStreams,
+  seconds: number = HOLD_SECONDS,
 ): Promise<StreamResult[]> {
   const results: StreamResult[] = [];
-  const deadline = nowUs() + HOLD_SECONDS * 1e6;
+  const deadline = nowUs() + seconds * 1e6;
   await Promise.all(
     Array.from({ length: n }, async (_, client) => {
       await sleep((client * TOKENS * SPACING_MS) / n);
@@ -106,8 +112,18 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
   const directElapsedMs = Date.now() - directStarted;
   const directRecords = byRequestId(await collectRecords(ctx));
 
-  ctx.progress(`${label}: ${n} streams through the bare orchestrator for ${HOLD_SECONDS} s (reference)`);
+  ctx.progress(
+    `${label}: ${n} streams through the bare orchestrator for ${HOLD_SECONDS} s after ${WARMUP_SECONDS} s of warm-up (reference)`,
+  );
   await warmSockets(ctx.agent, new URL('/health', ctx.reference.info.url), n);
+  await holdStreams(
+    ctx,
+    n,
+    (c, i) => referenceChat(ctx, ctx.users[c % ctx.users.length]!, `s2-${n}-warm-r-${c}-${i}`),
+    undefined,
+    WARMUP_SECONDS,
+  );
+  await collectRecords(ctx);
   const ref = await measuredRun(ctx, n, [ctx.reference.pid], (c, i) =>
     referenceChat(ctx, ctx.users[c % ctx.users.length]!, `s2-${n}-reference-${c}-${i}`),
   );
@@ -117,8 +133,16 @@ export async function concurrencyScenario(ctx: BenchContext, n: number): Promise
   await collectRecords(ctx);
   const refPerStreamKb = (ref.peak.rssKb - ref.idleRssKb) / Math.max(1, ref.maxOpen);
 
-  ctx.progress(`${label}: ${n} streams through the gateway for ${HOLD_SECONDS} s`);
+  ctx.progress(`${label}: ${n} streams through the gateway for ${HOLD_SECONDS} s after ${WARMUP_SECONDS} s of warm-up`);
   await warmSockets(ctx.agent, new URL('/health/live', ctx.gateway.baseUrl), n);
+  await holdStreams(
+    ctx,
+    n,
+    (c, i) => gatewayChat(ctx, ctx.users[c % ctx.users.length]!, `s2-${n}-warm-g-${c}-${i}`),
+    undefined,
+    WARMUP_SECONDS,
+  );
+  await collectRecords(ctx);
   const watch = await GatewayWatch.start(ctx.gateway.baseUrl, ctx.gatewaySettings.METRICS_TOKEN);
   if (n === 1000 && ctx.gateway.heapSnapshot()) {
     ctx.progress(`${label}: heap snapshot of the idle gateway`);

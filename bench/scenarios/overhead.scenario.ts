@@ -25,7 +25,11 @@ const SCENARIO = '1. overhead';
  * time to first token and costs in CPU against a bare implementation of the same exchanges, and
  * where its time goes.
  */
-export async function overheadScenario(ctx: BenchContext, chats = 500, warmup = 50): Promise<{ figures: Figure[]; detail: unknown }> {
+export async function overheadScenario(
+  ctx: BenchContext,
+  chats = 500,
+  warmup = Number(process.env.BENCH_WARMUP ?? 50),
+): Promise<{ figures: Figure[]; detail: unknown }> {
   await configureStreams(ctx, { firstTokenDelayMs: 0, tokens: 16, tokenSpacingMs: 0 });
   const user = ctx.users[0]!;
   ctx.progress(`${SCENARIO}: warm-up (${warmup} pairs)`);

@@ -29,7 +29,7 @@ export const streams: FeatureModule = {
           },
           shared.logger.child({ component: 'stream-log' }),
         )
-      : new MemoryStreamLog({ retentionMs, maxEvents: config.streamLogMaxEntries });
+      : new MemoryStreamLog({ retentionMs, maxEvents: config.streamLogMaxEntries, maxEndedTurns: config.streamMemoryMaxTurns });
     shared.bind(
       'StreamLog',
       shared.redis ? 'redis-streams' : 'in-process',

@@ -27,7 +27,14 @@ export interface MemoryStreamLogOptions {
   retentionMs: number;
   /** Oldest events are dropped beyond this many per turn (as Redis' MAXLEN does). */
   maxEvents: number;
+  /**
+   * Ended turns kept for replay at most (the earliest ended goes first). Without it a busy process
+   * would hold every turn of the retention window: at 100 chats/s and 10 minutes, 60,000 turns.
+   */
+  maxEndedTurns?: number;
 }
+
+export const MEMORY_STREAM_LOG_MAX_ENDED_TURNS = 1000;
 
 /**
  * The stream log of the embedded default (one process): the same contract as the Redis log, in a
@@ -36,6 +43,8 @@ export interface MemoryStreamLogOptions {
 export class MemoryStreamLog implements StreamLog {
   readonly shared = false;
   private readonly turns = new Map<string, TurnLog>();
+  /** Ended turns, earliest ended first (a Set keeps insertion order). */
+  private readonly ended = new Set<string>();
   private readonly stopHandlers = new Set<(streamId: string) => void>();
 
   constructor(private readonly options: MemoryStreamLogOptions) {}
@@ -69,9 +78,15 @@ export class MemoryStreamLog implements StreamLog {
     log.record.status = status;
     log.record.ended_at = nowMs;
     log.credentials = undefined;
-    log.expiry = setTimeout(() => this.turns.delete(streamId), this.options.retentionMs);
+    log.expiry = setTimeout(() => this.forget(streamId), this.options.retentionMs);
     log.expiry.unref();
     this.wake(log);
+    this.ended.add(streamId);
+    const max = this.options.maxEndedTurns ?? MEMORY_STREAM_LOG_MAX_ENDED_TURNS;
+    for (const earliest of this.ended) {
+      if (this.ended.size <= max) break;
+      this.forget(earliest);
+    }
     return true;
   }
 
@@ -150,6 +165,13 @@ export class MemoryStreamLog implements StreamLog {
       this.wake(log);
     }
     this.turns.clear();
+    this.ended.clear();
+  }
+
+  private forget(streamId: string): void {
+    clearTimeout(this.turns.get(streamId)?.expiry);
+    this.turns.delete(streamId);
+    this.ended.delete(streamId);
   }
 
   private wake(log: TurnLog): void {

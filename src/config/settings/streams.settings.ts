@@ -17,6 +17,13 @@ export const STREAM_SETTINGS = {
     description:
       "Upper bound (Redis `MAXLEN ~`) of one turn's stream-log entries; each entry holds the events written together. The oldest are trimmed beyond it.",
   },
+  streamMemoryMaxTurns: {
+    env: 'STREAM_MEMORY_MAX_TURNS',
+    schema: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    default: '1000',
+    description:
+      'Without Redis: the most ended turns the in-process stream log keeps for replay (the earliest ended is dropped first), so its memory stays bounded under load.',
+  },
   disconnectPolicy: {
     env: 'DISCONNECT_POLICY',
     schema: Type.Enum(['continue', 'abort']),
