@@ -1,4 +1,5 @@
 import { MemoryShareStore } from '../adapters/memory/memory-share-store';
+import { PostgresShareStore } from '../adapters/postgres/postgres-share-store';
 import { SupabaseShareStore } from '../adapters/supabase/supabase-share-store';
 import { ShareLinks } from '../application/shares/share-links';
 import { SHARE_STORE } from '../ports/share-store.port';
@@ -6,14 +7,18 @@ import { host, type FeatureModule } from './shared';
 
 /**
  * Share links: read-only snapshots of a branch behind a random id. Stored in Supabase's
- * `conversation_shares` (docs/supabase-shares.sql) when SUPABASE_URL is set, else in memory.
+ * `conversation_shares` (docs/supabase-shares.sql) when SUPABASE_URL is set, else in the gateway's
+ * own database beside the conversations when STORAGE picked it, else in memory.
  */
 export const shares: FeatureModule = {
   name: 'shares',
-  register(c, config, { supabaseRest, bind }) {
+  register(c, config, { supabaseRest, database, bind }) {
     if (supabaseRest) {
       c.registerInstance(SHARE_STORE, new SupabaseShareStore(supabaseRest.client));
       bind('ShareStore', 'supabase-rest', host(config.supabaseUrl));
+    } else if (database) {
+      c.registerInstance(SHARE_STORE, new PostgresShareStore(database));
+      bind('ShareStore', database.info.driver, database.info.location);
     } else {
       c.registerInstance(SHARE_STORE, new MemoryShareStore());
       bind('ShareStore', 'memory');

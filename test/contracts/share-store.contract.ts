@@ -2,12 +2,19 @@ import { expect } from 'chai';
 import type { NewShare } from '../../src/domain/share/share';
 import type { UserContext } from '../../src/domain/user/user-context';
 import type { ShareStore } from '../../src/ports/share-store.port';
+import { rejectionOf } from '../support/async';
 import { USER_A, USER_B } from '../support/tokens';
 
 export interface ShareStoreHarness {
   store: ShareStore;
   /** The caller as the auth middleware would hand it over. */
   user(userId: string): UserContext;
+  /**
+   * Makes `conversationId` a conversation of the user, for a store that checks a share points at
+   * one (the gateway's database: a foreign key). Sharing always reads the conversation first, so
+   * this is what the application guarantees; stores that do not check leave it out.
+   */
+  ownConversation?(userId: string, conversationId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -34,12 +41,13 @@ function newShare(conversationId = CONVERSATION, createdAt = '2026-01-15T09:30:0
   };
 }
 
-/** What every ShareStore must do: the memory twin and the Supabase adapter both run it. */
+/** What every ShareStore must do: the memory twin, the Supabase adapter and the PostgreSQL adapter all run it. */
 export function describeShareStoreContract(name: string, makeHarness: () => Promise<ShareStoreHarness>): void {
   describe(`ShareStore contract: ${name}`, () => {
     let h: ShareStoreHarness;
     beforeEach(async () => {
       h = await makeHarness();
+      for (const id of [CONVERSATION, OTHER_CONVERSATION]) await h.ownConversation?.(USER_A, id);
     });
     afterEach(() => h.close());
 
@@ -48,6 +56,19 @@ export function describeShareStoreContract(name: string, makeHarness: () => Prom
       await h.store.create(h.user(USER_A), share);
       const read = await h.store.read(share.share_id);
       expect(read).to.deep.equal({ share_id: share.share_id, shared_at: share.created_at, snapshot: share.snapshot });
+    });
+
+    it('refuses a share id that exists already, and keeps the first share', async () => {
+      const share = newShare();
+      await h.store.create(h.user(USER_A), share);
+      const again = { ...newShare(OTHER_CONVERSATION), share_id: share.share_id };
+      await rejectionOf(h.store.create(h.user(USER_A), again));
+      expect(await h.store.read(share.share_id)).to.deep.equal({
+        share_id: share.share_id,
+        shared_at: share.created_at,
+        snapshot: share.snapshot,
+      });
+      expect(await h.store.listForConversation(h.user(USER_A), OTHER_CONVERSATION)).to.deep.equal([]);
     });
 
     it('answers null for an unknown id', async () => {
@@ -69,6 +90,16 @@ export function describeShareStoreContract(name: string, makeHarness: () => Prom
         })),
       );
       expect(await h.store.listForConversation(h.user(USER_B), CONVERSATION)).to.deep.equal([]);
+    });
+
+    it('breaks a tie on the time by share id, the greater first', async () => {
+      const at = '2026-01-15T11:00:00.000Z';
+      // Ids that sort alike in byte order and in natural-language collations (Supabase's order is its database's).
+      const lower = { ...newShare(CONVERSATION, at), share_id: 'a'.repeat(32) };
+      const greater = { ...newShare(CONVERSATION, at), share_id: 'b'.repeat(32) };
+      for (const s of [lower, greater]) await h.store.create(h.user(USER_A), s);
+      const list = await h.store.listForConversation(h.user(USER_A), CONVERSATION);
+      expect(list.map((s) => s.share_id)).to.deep.equal([greater.share_id, lower.share_id]);
     });
 
     it('revokes for the owner only; a revoked share reads as null and is not listed', async () => {

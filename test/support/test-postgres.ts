@@ -62,7 +62,7 @@ export async function migratedPglite(): Promise<PgliteDatabase> {
   return db;
 }
 
-/** Empties the conversation and profile tables between tests that share one database. */
+/** Empties every table of the gateway between tests that share one database. */
 export async function truncateAll(db: SqlDatabase): Promise<void> {
-  await db.query('TRUNCATE messages, branches, conversations, user_profiles');
+  await db.query('TRUNCATE conversation_shares, import_ledger, messages, branches, conversations, user_profiles');
 }

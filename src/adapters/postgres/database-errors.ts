@@ -1,4 +1,10 @@
-import { AppError, isAppError } from '../../domain/errors/app-error';
+import { AppError, isAppError, notFound } from '../../domain/errors/app-error';
+
+/** The SQLSTATE a driver failure carries (both drivers put it in `code`), or '' when it has none. */
+export function sqlState(err: unknown): string {
+  const code = (err as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? code : '';
+}
 
 /** SQLSTATE classes and socket errors that mean "the database cannot be reached right now". */
 function isUnavailable(code: string): boolean {
@@ -13,7 +19,7 @@ function isUnavailable(code: string): boolean {
  */
 export function databaseError(err: unknown): unknown {
   if (isAppError(err)) return err;
-  const code = typeof (err as { code?: unknown })?.code === 'string' ? (err as { code: string }).code : '';
+  const code = sqlState(err);
   const message = err instanceof Error ? err.message : String(err);
   if (code === '57014') return new AppError('UPSTREAM_TIMEOUT', 'The database did not answer in time', { cause: err });
   if (isUnavailable(code) || /timeout exceeded when trying to connect|Connection terminated|pool after calling end/i.test(message)) {
@@ -27,6 +33,20 @@ export async function translated<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
+    throw databaseError(err);
+  }
+}
+
+/**
+ * `fn`, a write of a row that points at another through a foreign key, with driver failures
+ * translated. A foreign key violation means the row pointed at is gone (deleted meanwhile) or is
+ * not the caller's (the keys include the owner): NOT_FOUND of `what`, as a read would say.
+ */
+export async function referencing<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (sqlState(err) === '23503') throw notFound(what);
     throw databaseError(err);
   }
 }

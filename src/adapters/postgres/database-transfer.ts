@@ -1,10 +1,23 @@
 import type { SqlDatabase } from './sql-database';
 
 /**
+ * How a table is read in pages: a unique sort key (an SQL expression of fixed text, never a value)
+ * and the type its last value is compared as. `seq` compares as a number (as text, 1000 would sort
+ * before 999 and pages would skip or repeat rows); text keys compare byte by byte, whatever the
+ * database's collation.
+ */
+interface PageKey {
+  sql: string;
+  type: 'bigint' | 'text';
+}
+const BY_SEQ: PageKey = { sql: 'seq', type: 'bigint' };
+const byText = (expr: string): PageKey => ({ sql: `(${expr}) COLLATE "C"`, type: 'text' });
+
+/**
  * The tables a transfer carries, parents first, with the columns written back (never the
  * generated search vectors, which the target computes itself). `seq` keeps creation order.
  */
-const TABLES: { name: string; columns: string[] }[] = [
+const TABLES: { name: string; columns: string[]; key: PageKey }[] = [
   {
     name: 'user_profiles',
     columns: [
@@ -21,12 +34,14 @@ const TABLES: { name: string; columns: string[] }[] = [
       'created_at',
       'updated_at',
     ],
+    key: byText('id::text'),
   },
   {
     name: 'conversations',
     columns: ['id', 'user_id', 'title', 'model', 'active_branch_id', 'settings', 'created_at', 'updated_at', 'seq'],
+    key: BY_SEQ,
   },
-  { name: 'branches', columns: ['id', 'conversation_id', 'user_id', 'parent_message_id', 'name', 'created_at', 'seq'] },
+  { name: 'branches', columns: ['id', 'conversation_id', 'user_id', 'parent_message_id', 'name', 'created_at', 'seq'], key: BY_SEQ },
   {
     name: 'messages',
     columns: [
@@ -43,9 +58,21 @@ const TABLES: { name: string; columns: string[] }[] = [
       'created_at',
       'seq',
     ],
+    key: BY_SEQ,
+  },
+  {
+    name: 'conversation_shares',
+    columns: ['share_id', 'user_id', 'conversation_id', 'branch_id', 'snapshot', 'created_at'],
+    key: byText('share_id'),
+  },
+  // A uuid's text has a fixed length, so the concatenation orders like the pair (user_id, fingerprint).
+  {
+    name: 'import_ledger',
+    columns: ['user_id', 'fingerprint', 'conversation_id', 'imported_at'],
+    key: byText('user_id::text || fingerprint'),
   },
 ];
-const JSON_COLUMNS = new Set(['preferences', 'settings']);
+const JSON_COLUMNS = new Set(['preferences', 'settings', 'snapshot']);
 const PAGE = 500;
 
 export const TRANSFER_FORMAT = 'ai-chat-gateway-database';
@@ -75,18 +102,20 @@ export async function* exportRows(db: SqlDatabase, now: Date): AsyncGenerator<Tr
   const { rows: applied } = await db.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
   yield { format: TRANSFER_FORMAT, version: 1, exported_at: now.toISOString(), migrations: applied.map((r) => r.version) };
   for (const table of TABLES) {
-    const order = table.columns.includes('seq') ? 'seq' : 'id';
     const cast = table.columns.map((c) => (c === 'spend' || c === 'max_budget' ? `${c}::text` : c)).join(', ');
+    const { sql: key, type } = table.key;
     let after: unknown = null;
     for (;;) {
       const { rows } = await db.query<Record<string, unknown>>(
-        `SELECT ${cast} FROM ${table.name} WHERE $1::text IS NULL OR ${order}::text ${order === 'seq' ? '' : 'COLLATE "C" '}> $1::text
-         ORDER BY ${order === 'seq' ? 'seq' : 'id::text COLLATE "C"'} LIMIT ${PAGE}`,
+        `SELECT ${cast}, ${key} AS page_key FROM ${table.name} WHERE $1::${type} IS NULL OR ${key} > $1::${type}
+         ORDER BY ${key} LIMIT ${PAGE}`,
         [after === null ? null : String(after)],
       );
-      for (const row of rows) yield { table: table.name, row: Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)])) };
+      for (const { page_key: _key, ...row } of rows) {
+        yield { table: table.name, row: Object.fromEntries(Object.entries(row).map(([k, v]) => [k, plain(v)])) };
+      }
       if (rows.length < PAGE) break;
-      after = rows[rows.length - 1]![order];
+      after = rows[rows.length - 1]!.page_key;
     }
   }
 }

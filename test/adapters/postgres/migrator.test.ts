@@ -45,7 +45,7 @@ describe('migrations', function () {
       [2, 'two'],
     ]);
     expect(found[0]!.checksum).to.match(/^[0-9a-f]{64}$/);
-    expect(loadMigrations().map((m) => m.name)).to.include.members(['conversations', 'search']);
+    expect(loadMigrations().map((m) => m.name)).to.include.members(['conversations', 'search', 'shares-and-import-ledger']);
   });
 
   describe('on PGlite', () => {
@@ -58,8 +58,8 @@ describe('migrations', function () {
     it('applies each migration once, also when two runs start together', async () => {
       const migrations = loadMigrations();
       const [first, second] = await Promise.all([migrate(db, migrations, logger), migrate(db, migrations, logger)]);
-      expect([...first, ...second]).to.deep.equal(['0001-conversations', '0002-search']);
-      expect(await versions(db)).to.deep.equal([1, 2]);
+      expect([...first, ...second]).to.deep.equal(['0001-conversations', '0002-search', '0003-shares-and-import-ledger']);
+      expect(await versions(db)).to.deep.equal([1, 2, 3]);
       expect(await migrate(db, migrations, logger)).to.deep.equal([]);
     });
 
@@ -101,8 +101,8 @@ describe('migrations', function () {
         const migrations = loadMigrations();
         const [first, second] = await Promise.all([migrate(a, migrations, logger), migrate(b, migrations, logger)]);
         // One replica applied everything; the other waited on the lock and found nothing left.
-        expect([first.length, second.length].sort()).to.deep.equal([0, 2]);
-        expect(await versions(a)).to.deep.equal([1, 2]);
+        expect([first.length, second.length].sort()).to.deep.equal([0, 3]);
+        expect(await versions(a)).to.deep.equal([1, 2, 3]);
         const { rows } = await a.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_indexes WHERE indexname = 'messages_search'");
         expect(rows[0]!.n).to.equal(1);
       } finally {

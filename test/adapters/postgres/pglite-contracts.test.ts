@@ -1,6 +1,7 @@
 import type { PgliteDatabase } from '../../../src/adapters/postgres/pglite-database';
 import { migratedPglite } from '../../support/test-postgres';
 import { describeIsolation } from './isolation';
+import { describeSharesFollowConversations } from './shares-follow-conversations';
 import { describeWordSearch } from './word-search';
 import { describePostgresContracts } from './postgres-contracts';
 
@@ -15,5 +16,6 @@ describe('PostgreSQL adapters on PGlite (in memory)', function () {
 
   describePostgresContracts('PostgreSQL on PGlite', () => db);
   describeIsolation('PGlite', () => db);
+  describeSharesFollowConversations('PGlite', () => db);
   describeWordSearch('PGlite', () => db);
 });

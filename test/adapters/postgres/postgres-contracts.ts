@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { PostgresConversationIndex } from '../../../src/adapters/postgres/postgres-conversation-index';
 import { PostgresConversationStore } from '../../../src/adapters/postgres/postgres-conversation-store';
+import { PostgresImportLedger } from '../../../src/adapters/postgres/postgres-import-ledger';
+import { PostgresShareStore } from '../../../src/adapters/postgres/postgres-share-store';
 import { PostgresUserDirectory } from '../../../src/adapters/postgres/postgres-user-directory';
 import type { SqlDatabase } from '../../../src/adapters/postgres/sql-database';
 import { CryptoIdGenerator } from '../../../src/adapters/system/crypto-id-generator';
 import { SystemClock } from '../../../src/adapters/system/system-clock';
 import { describeConversationIndexContract } from '../../contracts/conversation-index.contract';
 import { describeConversationStoreContract } from '../../contracts/conversation-store.contract';
+import { describeImportLedgerContract } from '../../contracts/import-ledger.contract';
+import { describeShareStoreContract } from '../../contracts/share-store.contract';
 import { describeUserDirectoryContract, type ProfileSeed } from '../../contracts/user-directory.contract';
 import { FakeClock } from '../../fakes/fake-clock';
 import { SteppingClock, userContext } from '../../support/conversation-dataset';
@@ -51,8 +55,16 @@ export async function seedProfile(db: SqlDatabase, userId: string, values: Profi
   );
 }
 
+/** A bare conversation of `userId` (no branch, no message): what a share or a ledger entry must point at. */
+export async function seedConversation(db: SqlDatabase, userId: string, conversationId: string): Promise<void> {
+  await db.query(
+    'INSERT INTO conversations (id, user_id, created_at, updated_at) VALUES ($1, $2, now(), now()) ON CONFLICT (id) DO NOTHING',
+    [conversationId, userId],
+  );
+}
+
 /**
- * The three contract suites on one database (PGlite or a server): `database()` gives it once per
+ * The contract suites on one database (PGlite or a server): `database()` gives it once per
  * file, each test starts from empty tables (or fresh users), so the suites stay fast.
  */
 export function describePostgresContracts(label: string, database: () => SqlDatabase): void {
@@ -95,4 +107,14 @@ export function describePostgresContracts(label: string, database: () => SqlData
     user: (userId) => ({ userId, token: 'unused-by-the-database' }),
     close: () => truncateAll(database()),
   }));
+
+  // Shares and ledger entries point at conversations of their owner (foreign keys): the suites
+  // say which conversations they use, and the tables are emptied after each test.
+  const owned = {
+    user: (userId: string) => ({ userId, token: 'unused-by-the-database' }),
+    ownConversation: (userId: string, conversationId: string) => seedConversation(database(), userId, conversationId),
+    close: () => truncateAll(database()),
+  };
+  describeShareStoreContract(label, async () => ({ store: new PostgresShareStore(database()), ...owned }));
+  describeImportLedgerContract(label, async () => ({ ledger: new PostgresImportLedger(database()), ...owned }));
 }

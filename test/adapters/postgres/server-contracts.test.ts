@@ -3,6 +3,7 @@ import { loadMigrations, migrate } from '../../../src/adapters/postgres/migrator
 import { RecordingLogger } from '../../support/recording-logger';
 import { createTestDatabase, poolDatabase, requirePostgres, type TestDatabase } from '../../support/test-postgres';
 import { describeIsolation } from './isolation';
+import { describeSharesFollowConversations } from './shares-follow-conversations';
 import { describeWordSearch } from './word-search';
 import { describePostgresContracts } from './postgres-contracts';
 
@@ -22,5 +23,6 @@ describe('PostgreSQL adapters on the PostgreSQL server (TEST_DATABASE_URL)', fun
 
   describePostgresContracts('PostgreSQL server', () => db);
   describeIsolation('PostgreSQL server', () => db);
+  describeSharesFollowConversations('PostgreSQL server', () => db);
   describeWordSearch('PostgreSQL server', () => db);
 });
