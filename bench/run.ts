@@ -32,9 +32,9 @@ import { streamLogScenario } from './scenarios/stream-log.scenario';
 import { RpcChild } from './support/child-rpc';
 import { startGateway, type GatewayProcess } from './support/gateway-process';
 import { openFileLimit } from './support/proc';
+import { removeKeys } from './support/redis-keys';
 import { markdownTable, type Figure } from './support/report';
 import { benchSecret, benchUsers } from './support/tokens';
-import { Redis } from 'ioredis';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SECRET_SETTINGS = new Set(
@@ -48,22 +48,6 @@ const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.
 const USERS = 1000;
 /** Sockets per upstream: the 1,000 concurrent streams each hold one to LiteLLM (the default, 100, would queue them). */
 const POOL_SIZE = 1100;
-
-/** The bench's own keys out of a Redis it was given (the last good catalogue would stay a week). */
-async function removeKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
 
 function progress(message: string): void {
   process.stdout.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { streamChat } from '../load/sse-client';
 import { nowUs } from '../support/clock';
 import { startGateway, type GatewayProcess } from '../support/gateway-process';
 import { cpuSeconds } from '../support/proc';
+import { redisAnswers, removeKeys } from '../support/redis-keys';
 import { figure, type Figure } from '../support/report';
 import { round } from '../support/stats';
 import { collectRecords, configureStreams, gatewayChat, type BenchContext } from './bench-context';
@@ -44,34 +44,6 @@ function sum(runs: Run[]): Run {
     failed: 0,
     cpuSeconds: 0,
   });
-}
-
-async function redisAnswers(url: string): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
-
-async function removeKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /**
