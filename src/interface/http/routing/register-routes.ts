@@ -22,15 +22,14 @@ function writeReply(ctx: Context, reply: RouteReply): void {
 }
 
 /**
- * The abort signal of a request: fires when the client goes away before the response is over, or
- * when the server ends the request itself (`ctx.state.abortRequest`, used by a draining shutdown).
+ * The abort signal of a request: fires when the client goes away before the response is over. (A
+ * draining shutdown stops streams through the service lifecycle, not through this signal.)
  */
 function requestSignal(ctx: Context): AbortSignal {
   const controller = new AbortController();
   onResponseEnd(ctx.res, 'abort signal', () => {
     if (!ctx.res.writableFinished) controller.abort(new Error('client disconnected'));
   });
-  ctx.state.abortRequest = (reason: Error) => controller.abort(reason);
   return controller.signal;
 }
 
