@@ -5,7 +5,7 @@ import { nowUs } from '../support/clock';
 import { CpuMeter } from '../support/proc';
 import { figure, type Figure } from '../support/report';
 import { round } from '../support/stats';
-import { collectRecords, configureStreams, directChat, gatewayChat, type BenchContext } from './bench-context';
+import { collectRecords, configureStreams, directChat, gatewayChat, referenceChat, type BenchContext } from './bench-context';
 
 const SCENARIO = '3. relay throughput';
 const STREAMS = 50;
@@ -64,8 +64,10 @@ async function run(
 }
 
 /**
- * 50 concurrent streams with no token spacing: text deltas per second relayed by the gateway, and
- * by a bare `node:http` proxy that pipes the fake LiteLLM's bytes through untouched (the ceiling).
+ * 50 concurrent streams with no token spacing: text deltas per second relayed by the gateway, by a
+ * bare `node:http` proxy that pipes the fake LiteLLM's bytes through untouched (the ceiling, and the
+ * issue's reference), and by the bare orchestrator, which parses each upstream event and writes its
+ * own chunk as the gateway must (the floor of any relay that reads what it relays).
  */
 export async function relayScenario(ctx: BenchContext, seconds = 6, warmupSeconds = 1): Promise<{ figures: Figure[]; detail: unknown }> {
   await configureStreams(ctx, { firstTokenDelayMs: 0, tokens: TOKENS, tokenSpacingMs: 0 });
@@ -76,10 +78,15 @@ export async function relayScenario(ctx: BenchContext, seconds = 6, warmupSecond
   try {
     const bare = (tag: string) => (w: number, i: number) => directChat(ctx, `s3-${tag}-${w}-${i}`, proxy.info.url);
     const gateway = (tag: string) => (w: number, i: number) => gatewayChat(ctx, ctx.users[w % ctx.users.length]!, `s3-${tag}-${w}-${i}`);
+    const orchestrator = (tag: string) => (w: number, i: number) =>
+      referenceChat(ctx, ctx.users[w % ctx.users.length]!, `s3-${tag}-${w}-${i}`);
 
     ctx.progress(`${SCENARIO}: bare pass-through, ${STREAMS} streams of ${TOKENS} tokens for ${seconds} s`);
     await run(ctx, proxy.pid, warmupSeconds, bare('warm-bare'));
     const reference = await run(ctx, proxy.pid, seconds, bare('bare'));
+    ctx.progress(`${SCENARIO}: bare orchestrator, ${STREAMS} streams of ${TOKENS} tokens for ${seconds} s`);
+    await run(ctx, ctx.reference.pid, warmupSeconds, orchestrator('warm-orchestrator'));
+    const parsing = await run(ctx, ctx.reference.pid, seconds, orchestrator('orchestrator'));
     ctx.progress(`${SCENARIO}: gateway, ${STREAMS} streams of ${TOKENS} tokens for ${seconds} s`);
     await run(ctx, ctx.gateway.pid, warmupSeconds, gateway('warm-gateway'));
     const measured = await run(ctx, ctx.gateway.pid, seconds, gateway('gateway'));
@@ -90,8 +97,14 @@ export async function relayScenario(ctx: BenchContext, seconds = 6, warmupSecond
         reference: { name: 'bare pass-through', value: reference.tokensPerSecond },
         target: { text: '>= 50% of bare', met: measured.tokensPerSecond >= 0.5 * reference.tokensPerSecond },
       }),
+      figure(SCENARIO, 'tokens relayed per second, against a relay that parses', 'tok/s', measured.tokensPerSecond, {
+        reference: { name: 'bare orchestrator', value: parsing.tokensPerSecond },
+      }),
       figure(SCENARIO, 'CPU per relayed token', 'us', measured.serverCpuUsPerToken, {
         reference: { name: 'bare pass-through', value: reference.serverCpuUsPerToken },
+      }),
+      figure(SCENARIO, 'CPU per relayed token, against a relay that parses', 'us', measured.serverCpuUsPerToken, {
+        reference: { name: 'bare orchestrator', value: parsing.serverCpuUsPerToken },
       }),
       figure(SCENARIO, 'client bytes per second', 'MB/s', measured.bytesPerSecond / 1e6, {
         reference: { name: 'bare pass-through', value: reference.bytesPerSecond / 1e6 },
@@ -106,9 +119,10 @@ export async function relayScenario(ctx: BenchContext, seconds = 6, warmupSecond
         seconds,
         gateway: measured,
         bare_passthrough: reference,
+        bare_orchestrator: parsing,
         method:
           'Each of the concurrent clients streams one chat after another for the duration; tokens = text events received by the clients. ' +
-          'The gateway parses every upstream event and writes its own chunk; the pass-through forwards bytes. cpu = share of one core.',
+          'The gateway and the bare orchestrator parse every upstream event and write their own chunk; the pass-through forwards bytes. cpu = share of one core.',
       },
     };
   } finally {

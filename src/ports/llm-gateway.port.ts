@@ -48,7 +48,7 @@ export interface CompletionRequest extends SamplingParams {
   requestId?: string;
 }
 
-/** What a streamed completion yields, in order: deltas, then at most one finish and one usage. */
+/** What a streamed completion carries, in order: deltas, then at most one finish and one usage. */
 export type StreamEvent =
   { type: 'delta'; content: string } | { type: 'finish'; finish_reason: string } | { type: 'usage'; usage: TokenUsage; cost_usd?: number };
 
@@ -72,7 +72,12 @@ export interface Completion {
  * test/contracts/llm-gateway.contract.ts holds every adapter to this.
  */
 export interface LlmGateway {
-  stream(request: CompletionRequest, signal: AbortSignal): AsyncIterable<StreamEvent>;
+  /**
+   * The events in batches, never empty: those that arrived together (one read of the upstream
+   * socket). Every layer above pays its per-step cost once per batch instead of once per token,
+   * while each event still reaches the client as its own chunk.
+   */
+  stream(request: CompletionRequest, signal: AbortSignal): AsyncIterable<StreamEvent[]>;
   complete(request: CompletionRequest, signal: AbortSignal): Promise<Completion>;
 }
 

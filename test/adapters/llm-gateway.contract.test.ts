@@ -84,10 +84,10 @@ class SlowAfterFirst extends LocalEchoLlmGateway {
   override async *stream(req: CompletionRequest, signal: AbortSignal) {
     let first = true;
     const fast = new LocalEchoLlmGateway({ tokenDelayMs: 0 });
-    for await (const event of fast.stream(req, signal)) {
+    for await (const batch of fast.stream(req, signal)) {
       if (!first) break;
       first = false;
-      yield event;
+      yield batch;
     }
     yield* this.slow.stream(req, signal);
   }

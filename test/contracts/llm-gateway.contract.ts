@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { AppError } from '../../src/domain/errors/app-error';
 import type { ErrorCode } from '../../src/domain/errors/error-codes';
 import type { CompletionRequest, LlmGateway, StreamEvent } from '../../src/ports/llm-gateway.port';
+import { eachEvent } from '../support/async';
 
 /** The codes the port lets a model call fail with. */
 const PORT_CODES: readonly ErrorCode[] = [
@@ -32,9 +33,9 @@ export interface LlmGatewayHarness {
   failsMidStream?(): GatewayCase;
 }
 
-async function collect(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
+async function collect(batches: AsyncIterable<StreamEvent[]>): Promise<StreamEvent[]> {
   const out: StreamEvent[] = [];
-  for await (const event of events) out.push(event);
+  for await (const event of eachEvent(batches)) out.push(event);
   return out;
 }
 
@@ -97,7 +98,7 @@ export function describeLlmGatewayContract(name: string, harness: () => LlmGatew
       const seen: StreamEvent[] = [];
       const error = await rejection(
         (async () => {
-          for await (const event of streamed.gateway.stream(streamed.request, open())) seen.push(event);
+          for await (const event of eachEvent(streamed.gateway.stream(streamed.request, open()))) seen.push(event);
         })(),
       );
       expect(PORT_CODES).to.include(error.code);
@@ -112,7 +113,7 @@ export function describeLlmGatewayContract(name: string, harness: () => LlmGatew
       const seen: StreamEvent[] = [];
       let failure: unknown;
       try {
-        for await (const event of gateway.stream(request, controller.signal)) {
+        for await (const event of eachEvent(gateway.stream(request, controller.signal))) {
           seen.push(event);
           // Aborted once text arrived: the model is now waiting, and only the abort can end it.
           if (event.type === 'delta') controller.abort();
@@ -144,7 +145,7 @@ export function describeLlmGatewayContract(name: string, harness: () => LlmGatew
       const seen: StreamEvent[] = [];
       const error = await rejection(
         (async () => {
-          for await (const event of gateway.stream(request, open())) seen.push(event);
+          for await (const event of eachEvent(gateway.stream(request, open()))) seen.push(event);
         })(),
       );
       expect(seen.filter((e) => e.type === 'delta').length).to.be.greaterThan(0);

@@ -256,7 +256,7 @@ describe('integration guide (docs/integration-guide.md) and its examples', () =>
       before(async () => {
         const gateway: LlmGateway = {
           async *stream() {
-            yield { type: 'delta', content: 'Half a' };
+            yield [{ type: 'delta', content: 'Half a' } as const];
             throw new AppError('UPSTREAM_ERROR', 'The model provider failed mid-stream');
           },
           complete: () => Promise.reject(new Error('not used')),

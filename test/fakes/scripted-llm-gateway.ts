@@ -16,28 +16,30 @@ export class ScriptedLlmGateway implements LlmGateway {
   static readonly REFUSED_MODEL = 'scripted/refused';
   readonly reply = ['Hello', ' from', ' the', ' scripted', ' model.'];
 
-  async *stream(request: CompletionRequest, signal: AbortSignal): AsyncGenerator<StreamEvent, void, undefined> {
+  async *stream(request: CompletionRequest, signal: AbortSignal): AsyncGenerator<StreamEvent[], void, undefined> {
     refuseUnknown(request);
     const last = request.messages[request.messages.length - 1]?.content ?? '';
     if (last.includes(FAIL_MID_STREAM)) {
-      yield { type: 'delta', content: 'Half' };
+      yield [{ type: 'delta', content: 'Half' }];
       throw new AppError('UPSTREAM_ERROR', 'The model provider failed mid-stream', { details: { upstream: 'scripted' } });
     }
     if (last.includes(HANG_AFTER_FIRST)) {
-      yield { type: 'delta', content: 'Waiting' };
+      yield [{ type: 'delta', content: 'Waiting' }];
       await new Promise<void>((resolve) => {
         if (signal.aborted) resolve();
         signal.addEventListener('abort', () => resolve(), { once: true });
       });
       throw new AppError('UPSTREAM_UNAVAILABLE', 'The request was cancelled', { details: { cancelled: true } });
     }
-    for (const content of this.reply) yield { type: 'delta', content };
-    yield { type: 'finish', finish_reason: 'stop' };
-    yield {
-      type: 'usage',
-      usage: { prompt_tokens: 7, completion_tokens: this.reply.length, total_tokens: 7 + this.reply.length },
-      cost_usd: COST_PER_TURN_USD,
-    };
+    for (const content of this.reply) yield [{ type: 'delta', content }];
+    yield [
+      { type: 'finish', finish_reason: 'stop' },
+      {
+        type: 'usage',
+        usage: { prompt_tokens: 7, completion_tokens: this.reply.length, total_tokens: 7 + this.reply.length },
+        cost_usd: COST_PER_TURN_USD,
+      },
+    ];
   }
 
   async complete(request: CompletionRequest, signal: AbortSignal): Promise<Completion> {

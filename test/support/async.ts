@@ -31,3 +31,14 @@ export async function eventually<T>(probe: () => T | undefined, what: string, ma
   }
   throw new Error(`gave up waiting for ${what}`);
 }
+
+/**
+ * The events of a batched stream (LlmGateway.stream, a turn's events) one by one, in order; an
+ * empty batch fails the test, as the ports promise none.
+ */
+export async function* eachEvent<T>(batches: AsyncIterable<readonly T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) {
+    if (batch.length === 0) throw new Error('a stream yielded an empty batch');
+    yield* batch;
+  }
+}

@@ -6,9 +6,10 @@ import type { Logger } from '../../ports/logger.port';
 import { UpstreamClient } from '../http/upstream-client';
 import type { UpstreamObserver } from '../http/upstream-observer';
 import { CompletionLog } from './completion-log';
-import { MAX_STREAM_EVENT_CHARS, parseChunk, parseNext, toCompletion, toUsage } from './litellm-chunks';
+import { MAX_STREAM_EVENT_CHARS, parseNext, toCompletion } from './litellm-chunks';
 import { parseCost, translateLiteLlmStatus } from './litellm-errors';
 import { SseParser } from './sse-parser';
+import { StreamBatcher } from './stream-batcher';
 import { StreamWatch, type StreamDeadlines } from './stream-watch';
 
 export { MAX_STREAM_EVENT_CHARS } from './litellm-chunks';
@@ -76,13 +77,11 @@ export class LiteLlmGateway implements LlmGateway {
       );
   }
 
-  async *stream(request: CompletionRequest, signal: AbortSignal): AsyncGenerator<StreamEvent, void, undefined> {
+  async *stream(request: CompletionRequest, signal: AbortSignal): AsyncGenerator<StreamEvent[], void, undefined> {
     const started = this.clock.nowMs();
     const log = new CompletionLog('chat_stream', request, started);
     const watch = new StreamWatch(signal, this.options);
     let responded = false;
-    let finished = false;
-    let usageSent = false;
     try {
       const headers = this.headers(request);
       const { response: res, permit } = await this.client.requestHeld<Readable>({
@@ -110,47 +109,26 @@ export class LiteLlmGateway implements LlmGateway {
       }
       const cost = parseCost(res.headers['x-litellm-response-cost']);
       const parser = new SseParser({ maxEventChars: this.options.maxEventChars ?? MAX_STREAM_EVENT_CHARS });
+      const batcher = new StreamBatcher(request.apiKey, cost, log, () => this.clock.nowMs() - started);
       const chunks = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
       let done = false;
       for (;;) {
         watch.beforeRead();
         const next = await chunks.next();
         watch.afterRead();
-        const events = parseNext(parser, next);
-        for (const ev of events) {
-          if (done) break;
-          if (ev.data === '[DONE]') {
+        const sse = parseNext(parser, next);
+        // After `[DONE]` the rest of the body is only drained (the connection goes back to the pool).
+        if (!done) {
+          const read = batcher.read(sse);
+          if (read.events.length > 0) {
+            watch.started();
+            watch.throwIfStopped();
+            yield read.events;
+          }
+          if (read.broken !== undefined) throw read.broken;
+          if (read.done) {
             done = true;
             watch.done();
-            break;
-          }
-          const chunk = parseChunk(ev.data, ev.event, request.apiKey);
-          const choice = chunk.choices?.[0];
-          const content = choice?.delta?.content;
-          if (typeof content === 'string' && content.length > 0) {
-            if (!watch.gotFirstToken) log.ttftMs = this.clock.nowMs() - started;
-            watch.started();
-            log.completionChars += content.length;
-            watch.throwIfStopped();
-            yield { type: 'delta', content };
-          }
-          const reason = choice?.finish_reason;
-          if (!finished && typeof reason === 'string' && reason.length > 0) {
-            finished = true;
-            log.finishReason = reason;
-            watch.started();
-            watch.throwIfStopped();
-            yield { type: 'finish', finish_reason: reason };
-          }
-          // LiteLLM sends usage with a non-empty `choices` at times: the `usage` field decides.
-          const usage = chunk.usage == null ? undefined : toUsage(chunk.usage);
-          if (usage && !usageSent) {
-            usageSent = true;
-            log.usage = usage;
-            log.costUsd = cost;
-            watch.started();
-            watch.throwIfStopped();
-            yield cost === undefined ? { type: 'usage', usage } : { type: 'usage', usage, cost_usd: cost };
           }
         }
         if (next.done) break;

@@ -69,7 +69,8 @@ export class LocalEchoLlmGateway implements LlmGateway {
     this.tokenDelayMs = options.tokenDelayMs ?? 20;
   }
 
-  async *stream(request: CompletionRequest, signal: AbortSignal): AsyncGenerator<StreamEvent, void, undefined> {
+  /** One token per batch, as a model that writes one token at a time; finish and usage together. */
+  async *stream(request: CompletionRequest, signal: AbortSignal): AsyncGenerator<StreamEvent[], void, undefined> {
     const reply = this.reply(request);
     for (const content of reply.tokens) {
       if (this.tokenDelayMs > 0) {
@@ -80,11 +81,13 @@ export class LocalEchoLlmGateway implements LlmGateway {
         }
       }
       if (signal.aborted) throw cancelled();
-      yield { type: 'delta', content };
+      yield [{ type: 'delta', content }];
     }
     if (signal.aborted) throw cancelled();
-    yield { type: 'finish', finish_reason: reply.finishReason };
-    yield { type: 'usage', usage: reply.usage, cost_usd: 0 };
+    yield [
+      { type: 'finish', finish_reason: reply.finishReason },
+      { type: 'usage', usage: reply.usage, cost_usd: 0 },
+    ];
   }
 
   async complete(request: CompletionRequest, signal: AbortSignal): Promise<Completion> {

@@ -16,10 +16,13 @@ export type ChatEvent =
   /** The reply is complete and saved. Always the last event; a failure is thrown instead. */
   | { type: 'done'; assistant_message_id: string; finish_reason: string; usage: TokenUsage | null; cost_usd?: number };
 
-/** A turn being streamed: its placement, and the events to relay as they arrive. */
+/**
+ * A turn being streamed: its placement, and the events to relay as they arrive, in batches (never
+ * empty) of those that arrived together (see LlmGateway.stream).
+ */
 export interface StreamingTurn {
   placement: TurnPlacement;
-  events: AsyncIterable<ChatEvent>;
+  events: AsyncIterable<ChatEvent[]>;
 }
 
 /** A turn answered at once (non-streaming). */

@@ -37,10 +37,11 @@ export class ReplyGenerator {
   ) {}
 
   /**
-   * Deltas as the model produces them, then `done`. A failure after the first delta is thrown
-   * (after saving the partial reply); a client abort ends the stream quietly after the save.
+   * Deltas as the model produces them (in the model's batches), then `done` alone. A failure after
+   * the first delta is thrown (after saving the partial reply); a client abort ends the stream
+   * quietly after the save.
    */
-  async *stream(req: ReplyRequest, signal: AbortSignal): AsyncGenerator<ChatEvent> {
+  async *stream(req: ReplyRequest, signal: AbortSignal): AsyncGenerator<ChatEvent[]> {
     const started = this.clock.nowMs();
     const parts: string[] = [];
     let usage: TokenUsage | null = null;
@@ -49,16 +50,21 @@ export class ReplyGenerator {
     let firstAt: number | null = null;
     let failure: unknown;
     try {
-      for await (const event of this.llm.stream(this.completionRequest(req), signal)) {
-        if (event.type === 'delta') {
-          if (firstAt === null) firstAt = this.clock.nowMs();
-          parts.push(event.content);
-          yield { type: 'delta', content: event.content };
-        } else if (event.type === 'finish') finish = event.finish_reason;
-        else {
-          usage = event.usage;
-          cost = event.cost_usd;
+      for await (const batch of this.llm.stream(this.completionRequest(req), signal)) {
+        const deltas: ChatEvent[] = [];
+        for (const event of batch) {
+          if (event.type === 'delta') {
+            parts.push(event.content);
+            deltas.push({ type: 'delta', content: event.content });
+          } else if (event.type === 'finish') finish = event.finish_reason;
+          else {
+            usage = event.usage;
+            cost = event.cost_usd;
+          }
         }
+        if (deltas.length === 0) continue;
+        if (firstAt === null) firstAt = this.clock.nowMs();
+        yield deltas;
       }
     } catch (err) {
       failure = err;
@@ -75,13 +81,15 @@ export class ReplyGenerator {
     }
 
     const messageId = await this.saveCompleted(req, content, usage, metrics);
-    yield {
-      type: 'done',
-      assistant_message_id: messageId,
-      finish_reason: finish,
-      usage,
-      ...(cost !== undefined ? { cost_usd: cost } : {}),
-    };
+    yield [
+      {
+        type: 'done',
+        assistant_message_id: messageId,
+        finish_reason: finish,
+        usage,
+        ...(cost !== undefined ? { cost_usd: cost } : {}),
+      },
+    ];
   }
 
   /** The whole reply at once (non-streaming clients), saved before it is returned. */

@@ -25,16 +25,17 @@ export class TurnRunner {
  * stream was cut after some text, after the partial reply was saved, since the user saw it. A model
  * that fails before its first token never calls it.
  */
-async function* answered(events: AsyncIterable<ChatEvent>, onAnswered: () => Promise<void>): AsyncGenerator<ChatEvent> {
+async function* answered(events: AsyncIterable<ChatEvent[]>, onAnswered: () => Promise<void>): AsyncGenerator<ChatEvent[]> {
   let relayed = false;
   let called = false;
   try {
-    for await (const event of events) {
-      if (event.type === 'done') {
+    for await (const batch of events) {
+      // `done` comes alone, in a batch of its own (ReplyGenerator).
+      if (batch[0]?.type === 'done') {
         await onAnswered();
         called = true;
       } else relayed = true;
-      yield event;
+      yield batch;
     }
   } finally {
     if (relayed && !called) await onAnswered().catch(() => undefined);

@@ -23,11 +23,14 @@ import { STREAM_OPTIONS, type DisconnectPolicy, type StreamOptions } from './str
 /** An event of a recorded turn; a failure carries what was thrown, for the original connection. */
 export type RecordedEvent = LoggedEvent & { cause?: unknown };
 
-/** A streamed turn with its stream id: its events are numbered and kept in the stream log. */
+/**
+ * A streamed turn with its stream id: its events are numbered and kept in the stream log. They come
+ * in the batches the turn produced them in (never empty); the terminal event comes alone, last.
+ */
 export interface RecordedTurn {
   placement: TurnPlacement;
   stream_id: string;
-  events: AsyncIterable<RecordedEvent>;
+  events: AsyncIterable<RecordedEvent[]>;
 }
 
 export interface RecordOptions {
@@ -160,16 +163,20 @@ export class TurnRecorder {
         );
     };
 
-    async function* events(): AsyncGenerator<RecordedEvent> {
+    async function* events(): AsyncGenerator<RecordedEvent[]> {
       let seq = 0;
       let terminal: LoggedEvent | undefined;
       try {
-        for await (const event of turn.events) {
-          seq += 1;
-          const entry = { seq, event };
-          if (event.type === 'done') terminal = entry;
-          else writer.push(entry);
-          yield entry;
+        for await (const batch of turn.events) {
+          const entries: LoggedEvent[] = [];
+          for (const event of batch) {
+            seq += 1;
+            const entry = { seq, event };
+            if (event.type === 'done') terminal = entry;
+            else writer.push(entry);
+            entries.push(entry);
+          }
+          yield entries;
         }
         if (!terminal) {
           // The model call was cut short: say why, to every listener.
@@ -182,12 +189,12 @@ export class TurnRecorder {
                 ? { type: 'error', code: 'SERVICE_SHUTTING_DOWN', message: SHUTDOWN_MESSAGE }
                 : { type: 'stopped', reason },
           };
-          yield terminal;
+          yield [terminal];
         }
       } catch (err) {
         seq += 1;
         terminal = { seq, event: errorEventOf(err) };
-        yield { ...terminal, cause: err };
+        yield [{ ...terminal, cause: err }];
       } finally {
         await finish(terminal ?? { seq: seq + 1, event: { type: 'stopped', reason: stopReason ?? 'disconnected' } });
       }

@@ -17,7 +17,7 @@ const REQUEST: CompletionRequest = {
 };
 
 /** How a stream ended: its error code, or `completed`. */
-async function outcome(stream: AsyncIterable<StreamEvent>): Promise<string> {
+async function outcome(stream: AsyncIterable<StreamEvent[]>): Promise<string> {
   try {
     for await (const _ of stream);
     return 'completed';

@@ -19,6 +19,7 @@ import {
   type StreamStep,
 } from '../../fakes/fake-litellm-server';
 import { useNock, useRealHttp } from '../../support/real-http';
+import { eachEvent } from '../../support/async';
 
 const USER_KEY = 'sk-user-virtual-key-0123456789';
 
@@ -68,17 +69,17 @@ function request(overrides: Partial<CompletionRequest> = {}): CompletionRequest 
   };
 }
 
-async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
+async function collect(stream: AsyncIterable<StreamEvent[]>): Promise<StreamEvent[]> {
   const events: StreamEvent[] = [];
-  for await (const e of stream) events.push(e);
+  for await (const e of eachEvent(stream)) events.push(e);
   return events;
 }
 
 /** The events before the failure and the AppError it ended with; fails the test when the stream succeeds. */
-async function failure(stream: AsyncIterable<StreamEvent>): Promise<{ events: StreamEvent[]; error: AppError }> {
+async function failure(stream: AsyncIterable<StreamEvent[]>): Promise<{ events: StreamEvent[]; error: AppError }> {
   const events: StreamEvent[] = [];
   try {
-    for await (const e of stream) events.push(e);
+    for await (const e of eachEvent(stream)) events.push(e);
   } catch (err) {
     expect(err, String(err)).to.be.instanceOf(AppError);
     return { events, error: err as AppError };
@@ -442,7 +443,7 @@ describe('LiteLlmGateway', () => {
     it('does not count time the consumer holds an event as upstream silence', async () => {
       fake.reply(streamReply(['a', 'b', 'c']));
       const events: StreamEvent[] = [];
-      for await (const e of gateway({ idleTimeoutMs: 40 }).stream(request(), new AbortController().signal)) {
+      for await (const e of eachEvent(gateway({ idleTimeoutMs: 40 }).stream(request(), new AbortController().signal))) {
         events.push(e);
         // A slow client: much longer than the idle limit, while all chunks already arrived.
         await new Promise((resolve) => setTimeout(resolve, 100));
@@ -468,7 +469,7 @@ describe('LiteLlmGateway', () => {
       fake.reply({ kind: 'stream', steps: [{ chunk: chunk({ content: 'one' }) }, { hang: true }] });
       const controller = new AbortController();
       const iterator = gateway().stream(request(), controller.signal)[Symbol.asyncIterator]();
-      expect((await iterator.next()).value).to.deep.equal({ type: 'delta', content: 'one' });
+      expect((await iterator.next()).value).to.deep.equal([{ type: 'delta', content: 'one' }]);
       controller.abort();
       // Not pulling any more: the abort alone must reach the upstream.
       await fake.lastRequest.closed;
@@ -500,8 +501,8 @@ describe('LiteLlmGateway', () => {
 
     it('closes the upstream connection when the consumer stops iterating early', async () => {
       fake.reply({ kind: 'stream', steps: [{ chunk: chunk({ content: 'one' }) }, { chunk: chunk({ content: 'two' }) }, { hang: true }] });
-      for await (const e of gateway().stream(request(), new AbortController().signal)) {
-        expect(e).to.deep.equal({ type: 'delta', content: 'one' });
+      for await (const batch of gateway().stream(request(), new AbortController().signal)) {
+        expect(batch[0]).to.deep.equal({ type: 'delta', content: 'one' });
         break;
       }
       await fake.lastRequest.closed;

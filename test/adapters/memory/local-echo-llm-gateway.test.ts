@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { LOCAL_MODEL_IDS, LOCAL_MODELS, LocalEchoLlmGateway, isLocalModel } from '../../../src/adapters/memory/local-echo-llm-gateway';
 import { AppError } from '../../../src/domain/errors/app-error';
 import type { CompletionRequest, StreamEvent } from '../../../src/ports/llm-gateway.port';
+import { eachEvent } from '../../support/async';
 
 function request(overrides: Partial<CompletionRequest> = {}): CompletionRequest {
   return {
@@ -17,9 +18,9 @@ function request(overrides: Partial<CompletionRequest> = {}): CompletionRequest 
   };
 }
 
-async function collect(stream: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
+async function collect(stream: AsyncIterable<StreamEvent[]>): Promise<StreamEvent[]> {
   const events: StreamEvent[] = [];
-  for await (const e of stream) events.push(e);
+  for await (const e of eachEvent(stream)) events.push(e);
   return events;
 }
 
@@ -117,7 +118,7 @@ describe('LocalEchoLlmGateway', () => {
   it('stops between tokens when aborted mid-stream without delay', async () => {
     const controller = new AbortController();
     const iterator = new LocalEchoLlmGateway({ tokenDelayMs: 0 }).stream(request(), controller.signal)[Symbol.asyncIterator]();
-    expect((await iterator.next()).value).to.deep.equal({ type: 'delta', content: 'Echo:' });
+    expect((await iterator.next()).value).to.deep.equal([{ type: 'delta', content: 'Echo:' }]);
     controller.abort();
     const error = await rejection(iterator.next());
     expect(error.details).to.include({ cancelled: true });

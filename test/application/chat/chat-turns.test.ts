@@ -17,6 +17,7 @@ import {
   type LlmGateway,
   type StreamEvent,
 } from '../../../src/ports/llm-gateway.port';
+import { eachEvent } from '../../support/async';
 import { LogCollector } from '../../support/log-collector';
 import { testConfig } from '../../support/test-config';
 
@@ -27,28 +28,32 @@ class DirectedGateway implements LlmGateway {
   mode: Mode = 'answer';
   readonly words = ['Second', ' answer', ' here.'];
 
-  async *stream(_request: CompletionRequest, signal: AbortSignal): AsyncGenerator<StreamEvent> {
+  async *stream(_request: CompletionRequest, signal: AbortSignal): AsyncGenerator<StreamEvent[]> {
     if (this.mode === 'refuse')
       throw new AppError('RATE_LIMITED', 'The model proxy is rate limiting this account', { retryAfterSeconds: 1 });
     if (this.mode === 'fail-mid-stream') {
-      yield { type: 'delta', content: 'Half' };
+      yield [{ type: 'delta', content: 'Half' }];
       throw new AppError('UPSTREAM_ERROR', 'The model failed while answering');
     }
     if (this.mode === 'wait-after-first') {
-      yield { type: 'delta', content: 'Waiting' };
+      yield [{ type: 'delta', content: 'Waiting' }];
       await new Promise<void>((resolve) =>
         signal.aborted ? resolve() : signal.addEventListener('abort', () => resolve(), { once: true }),
       );
       throw new AppError('UPSTREAM_UNAVAILABLE', 'The request was cancelled', { details: { cancelled: true } });
     }
-    for (const content of this.words) yield { type: 'delta', content };
-    yield { type: 'finish', finish_reason: 'stop' };
-    yield { type: 'usage', usage: { prompt_tokens: 3, completion_tokens: 3, total_tokens: 6 } };
+    // Two words arrive together: one batch of two deltas, as one read of a socket can carry.
+    yield [{ type: 'delta', content: this.words[0]! }];
+    yield this.words.slice(1).map((content): StreamEvent => ({ type: 'delta', content }));
+    yield [
+      { type: 'finish', finish_reason: 'stop' },
+      { type: 'usage', usage: { prompt_tokens: 3, completion_tokens: 3, total_tokens: 6 } },
+    ];
   }
 
   async complete(request: CompletionRequest, signal: AbortSignal): Promise<Completion> {
     let content = '';
-    for await (const event of this.stream(request, signal)) if (event.type === 'delta') content += event.content;
+    for await (const event of eachEvent(this.stream(request, signal))) if (event.type === 'delta') content += event.content;
     return { id: 'chatcmpl-directed', model: request.model, content, finish_reason: 'stop', usage: null };
   }
 }
@@ -81,10 +86,10 @@ function setup(): Setup {
 const open = () => new AbortController().signal;
 
 async function drain(
-  events: AsyncIterable<ChatEvent>,
+  events: AsyncIterable<ChatEvent[]>,
   onEvent: (event: ChatEvent) => Promise<void> | void = () => undefined,
 ): Promise<void> {
-  for await (const event of events) await onEvent(event);
+  for await (const event of eachEvent(events)) await onEvent(event);
 }
 
 async function assistantReplies(s: Setup, conversationId: string) {

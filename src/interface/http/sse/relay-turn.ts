@@ -38,26 +38,32 @@ export async function relayTurn(ctx: Context, turn: RecordedTurn, options: Relay
   let end: StreamEnd = 'completed';
   metrics.streamStarted();
   try {
-    for await (const entry of turn.events) {
-      const { event } = entry;
-      if (event.type === 'delta') {
-        deltas += 1;
-        firstAt ??= clock.nowMs();
-      } else if (event.type === 'error') {
-        if (entry.cause !== undefined && !writer.isCommitted) throw entry.cause;
-        end = event.code === 'SERVICE_SHUTTING_DOWN' ? 'aborted' : 'failed';
-        ctx.state.errorCode = event.code;
-        if (entry.cause !== undefined) {
-          const error = toAppError(entry.cause);
-          options.logger.warn(
-            { request_id: requestId, code: error.code, message: error.message, conversation_id: placement.conversation_id },
-            'stream failed after it started',
-          );
-          await writer.sendWithId(entry.seq, errorEvent(error.code, error.message, requestId));
-          continue;
-        }
-      } else if (event.type === 'stopped') end = 'aborted';
-      await writer.sendWithId(entry.seq, chunks.event(event, requestId));
+    for await (const batch of turn.events) {
+      // The events of a batch are queued together and go out in one socket write; a full socket
+      // holds the next batch back (every send of the batch resolves on the same drain).
+      let sent: Promise<void> | undefined;
+      for (const entry of batch) {
+        const { event } = entry;
+        if (event.type === 'delta') {
+          deltas += 1;
+          firstAt ??= clock.nowMs();
+        } else if (event.type === 'error') {
+          if (entry.cause !== undefined && !writer.isCommitted) throw entry.cause;
+          end = event.code === 'SERVICE_SHUTTING_DOWN' ? 'aborted' : 'failed';
+          ctx.state.errorCode = event.code;
+          if (entry.cause !== undefined) {
+            const error = toAppError(entry.cause);
+            options.logger.warn(
+              { request_id: requestId, code: error.code, message: error.message, conversation_id: placement.conversation_id },
+              'stream failed after it started',
+            );
+            sent = writer.sendWithId(entry.seq, errorEvent(error.code, error.message, requestId));
+            continue;
+          }
+        } else if (event.type === 'stopped') end = 'aborted';
+        sent = writer.sendWithId(entry.seq, chunks.event(event, requestId));
+      }
+      await sent;
     }
     if (writer.isClosed && end === 'completed') end = 'aborted';
     await writer.send('[DONE]');
