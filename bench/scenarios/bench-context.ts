@@ -9,6 +9,13 @@ import { unionLength } from '../support/stats';
 import type { BenchUser } from '../support/tokens';
 
 /** What every scenario gets: the running processes, the users, the client's keep-alive agent. */
+/**
+ * Chats each process serves before scenarios 1 and 5 measure: enough for V8 to finish optimising
+ * the hot code (with 50, background compilation was still a fifth of the gateway's CPU in the
+ * measured window, and a long-running server never pays it), the state scenario 2 measures in too.
+ */
+export const WARMUP_CHATS = Number(process.env.BENCH_WARMUP ?? 1000);
+
 export interface BenchContext {
   root: string;
   resultsDir: string;

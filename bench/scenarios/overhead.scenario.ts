@@ -15,6 +15,7 @@ import {
   splitTtft,
   ttftMs,
   type BenchContext,
+  WARMUP_CHATS,
 } from './bench-context';
 
 const SCENARIO = '1. overhead';
@@ -28,7 +29,7 @@ const SCENARIO = '1. overhead';
 export async function overheadScenario(
   ctx: BenchContext,
   chats = 500,
-  warmup = Number(process.env.BENCH_WARMUP ?? 50),
+  warmup = WARMUP_CHATS,
 ): Promise<{ figures: Figure[]; detail: unknown }> {
   await configureStreams(ctx, { firstTokenDelayMs: 0, tokens: 16, tokenSpacingMs: 0 });
   const user = ctx.users[0]!;

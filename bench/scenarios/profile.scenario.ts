@@ -5,7 +5,7 @@ import { streamChat } from '../load/sse-client';
 import { nowUs } from '../support/clock';
 import { readProfile, summarizeProfile, type ProfileSummary } from '../support/cpu-profile';
 import { startGateway } from '../support/gateway-process';
-import { configureStreams, collectRecords, gatewayChat, type BenchContext } from './bench-context';
+import { configureStreams, collectRecords, gatewayChat, WARMUP_CHATS, type BenchContext } from './bench-context';
 import { holdStreams } from './concurrency.scenario';
 
 const SCENARIO = '5. CPU profile';
@@ -28,7 +28,7 @@ export async function profileScenario(ctx: BenchContext, chats = 300): Promise<{
     const profiled = { ...ctx, gateway };
     const user = ctx.users[0]!;
     await configureStreams(ctx, { firstTokenDelayMs: 0, tokens: 16, tokenSpacingMs: 0 });
-    for (let i = 0; i < 30; i += 1) await streamChat(ctx.agent, gatewayChat(profiled, user, `s5-warm-${i}`));
+    for (let i = 0; i < WARMUP_CHATS; i += 1) await streamChat(ctx.agent, gatewayChat(profiled, user, `s5-warm-${i}`));
     ctx.progress(`${SCENARIO}: ${chats} sequential chats, then 100 open streams, through a gateway run with --cpu-prof`);
     const c1From = nowUs();
     for (let i = 0; i < chats; i += 1) await streamChat(ctx.agent, gatewayChat(profiled, user, `s5-c1-${i}`));
