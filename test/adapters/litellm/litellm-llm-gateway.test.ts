@@ -249,6 +249,30 @@ describe('LiteLlmGateway', () => {
       expect(error.details).to.include({ reason: 'ended_without_done' });
     });
 
+    it('yields the chunks of one upstream read as one batch, one event per chunk, in order', async () => {
+      const sse = (c: Record<string, unknown>): string => `data: ${JSON.stringify(c)}\n\n`;
+      const oneRead = ['a', 'b', 'c'].map((t) => sse(chunk({ content: t }))).join('');
+      fake.reply({ kind: 'stream', steps: [{ raw: oneRead }, { chunk: chunk({ content: 'd' }) }, { done: true }] });
+      const batches: StreamEvent[][] = [];
+      for await (const batch of gateway().stream(request(), new AbortController().signal)) batches.push(batch);
+      // The next write may join the same read; the three of one write always travel together.
+      expect(batches[0]?.slice(0, 3)).to.deep.equal([
+        { type: 'delta', content: 'a' },
+        { type: 'delta', content: 'b' },
+        { type: 'delta', content: 'c' },
+      ]);
+      expect(batches.flat().filter((e) => e.type === 'delta')).to.have.length(4);
+      for (const batch of batches) expect(batch).to.not.be.empty;
+    });
+
+    it('lets the good chunks of a read go up before a broken one in the same read fails the stream', async () => {
+      const good = `data: ${JSON.stringify(chunk({ content: 'kept' }))}\n\n`;
+      fake.reply({ kind: 'stream', steps: [{ raw: `${good}data: {not json\n\n` }, { done: true }] });
+      const { events, error } = await failure(gateway().stream(request(), new AbortController().signal));
+      expect(deltas(events)).to.equal('kept');
+      expect(error.code).to.equal('UPSTREAM_CONTRACT');
+    });
+
     it('throws UPSTREAM_CONTRACT for a chunk that is not JSON', async () => {
       fake.reply({ kind: 'stream', steps: [{ raw: 'data: {not json\n\n' }, { done: true }] });
       const { error } = await failure(gateway().stream(request(), new AbortController().signal));
