@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { chatSteps } from '../../fakes/fake-litellm-server';
 import { scrape } from '../../support/prometheus';
 import { SseClient } from '../../support/sse-client';
 import { USER_A, USER_B } from '../../support/tokens';
@@ -181,6 +182,40 @@ describe('resumable chat streams, embedded default (in-process stream log)', () 
     const conversation = await fullConversation(h, USER_A, conversationId);
     const reply = (conversation.messages as Json[]).find((m) => m.role === 'assistant');
     expect(reply?.content ?? '').to.not.equal(`Echo: ${LONG}`);
+  });
+});
+
+describe('a model whose whole reply arrives in one read (fake LiteLLM)', () => {
+  let h: ChatHarness;
+  beforeEach(async () => {
+    h = await startChat('litellm');
+  });
+  afterEach(async () => h.close());
+
+  it('still sends one numbered chunk per upstream chunk, and a resume from inside that read gets exactly the rest', async () => {
+    const tokens = ['One', ' read', ' holds', ' the', ' whole', ' reply.'];
+    // Every chunk and `[DONE]` in a single write: the gateway gets them from one read of its socket.
+    const raw = chatSteps(tokens)
+      .map((step) => ('chunk' in step ? `data: ${JSON.stringify(step.chunk)}\n\n` : 'data: [DONE]\n\n'))
+      .join('');
+    h.litellm!.reply({ kind: 'stream', steps: [{ raw }] });
+
+    const sse = await openStream(h, USER_A, { message: 'Say it at once', model: h.model });
+    expect(sse.response.status).to.equal(200);
+    await sse.readAll();
+    const events = sse.events;
+    expect(events[events.length - 1]!.data).to.equal('[DONE]');
+    expect(deltasOf(sse.data)).to.deep.equal(tokens);
+    const ids = events.slice(0, -1).map((e) => Number(e.id));
+    ids.forEach((id, i) => expect(id).to.equal(1 + i));
+    const final = parseChunk(events[events.length - 2]!.data);
+    expect(final.choices[0].finish_reason).to.equal('stop');
+    expect(final.usage).to.include({ completion_tokens: tokens.length });
+
+    const again = await resume(h, USER_A, sse.response.headers.get('x-stream-id')!, { 'Last-Event-ID': '2' });
+    await again.readAll();
+    expect(again.events.slice(0, -1).map((e) => Number(e.id))).to.deep.equal(ids.slice(2));
+    expect(deltasOf(again.data)).to.deep.equal(tokens.slice(2));
   });
 });
 
