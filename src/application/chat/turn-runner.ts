@@ -30,8 +30,8 @@ async function* answered(events: AsyncIterable<ChatEvent[]>, onAnswered: () => P
   let called = false;
   try {
     for await (const batch of events) {
-      // `done` comes alone, in a batch of its own (ReplyGenerator).
-      if (batch[0]?.type === 'done') {
+      // `done` is always the last event of the turn (ReplyGenerator), so the last of its batch.
+      if (batch[batch.length - 1]?.type === 'done') {
         await onAnswered();
         called = true;
       } else relayed = true;
