@@ -42,6 +42,17 @@ const DIRECT_KEYS = new Set([
 const RESPONSE_TYPES = new Set([undefined, 'json', 'text', 'stream']);
 const ABSOLUTE = /^([a-z][a-z\d+\-.]*:)?\/\//i;
 const USER_AGENT = `axios/${axios.VERSION}`;
+/** The headers axios gives a default, as bits of what a call set itself. */
+const CONTENT_TYPE = 1;
+const ACCEPT = 2;
+const USER_AGENT_SET = 4;
+const ACCEPT_ENCODING = 8;
+const DEFAULTED = new Map([
+  ['content-type', CONTENT_TYPE],
+  ['accept', ACCEPT],
+  ['user-agent', USER_AGENT_SET],
+  ['accept-encoding', ACCEPT_ENCODING],
+]);
 
 function isPlainValue(v: unknown): boolean {
   return v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
@@ -64,7 +75,10 @@ export function isDirectConfig(config: AxiosRequestConfig): boolean {
 
 /** axios' buildURL encoding for flat params (`:`, `$`, `,` kept, spaces as `+`, nulls left out). */
 function encode(value: string): string {
-  return encodeURIComponent(value).replace(/%3A/gi, ':').replace(/%24/g, '$').replace(/%2C/gi, ',').replace(/%20/g, '+');
+  const encoded = encodeURIComponent(value);
+  // Most values (ids, `eq.<uuid>`, `*`) need no escape at all: four regex passes for nothing otherwise.
+  if (!encoded.includes('%')) return encoded;
+  return encoded.replace(/%3A/gi, ':').replace(/%24/g, '$').replace(/%2C/gi, ',').replace(/%20/g, '+');
 }
 
 export function directUrl(baseURL: string | undefined, url = '', params?: Params): string {
@@ -86,9 +100,41 @@ export function directUrl(baseURL: string | undefined, url = '', params?: Params
   return `${full}${full.includes('?') ? '&' : '?'}${query}`;
 }
 
-function hasHeader(headers: Record<string, string>, lowerName: string): boolean {
-  for (const name of Object.keys(headers)) if (name.toLowerCase() === lowerName) return true;
-  return false;
+/**
+ * Where a request goes, as `http.request` options. A URL whose path and query hold only characters
+ * that `new URL` would leave as they are (and no dot segment to resolve) is split by hand: parsing
+ * it costs more than the rest of preparing the call. Anything else is parsed, so it is sent exactly
+ * as before.
+ */
+const PLAIN_TARGET = /^(https?):\/\/([A-Za-z0-9.-]+)(?::(\d{1,5}))?(\/[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*)?$/;
+const DOT_SEGMENT = /\/\.\.?(?:[/?]|$)/;
+
+interface Target {
+  secure: boolean;
+  options: http.RequestOptions;
+}
+
+export function requestTarget(full: string): Target {
+  const m = PLAIN_TARGET.exec(full);
+  if (m && !DOT_SEGMENT.test(m[4] ?? '') && !/%(?![0-9A-Fa-f]{2})/.test(m[4] ?? '')) {
+    const secure = m[1] === 'https';
+    return {
+      secure,
+      options: { protocol: `${m[1]}:`, hostname: (m[2] as string).toLowerCase(), port: m[3] ? Number(m[3]) : undefined, path: m[4] ?? '/' },
+    };
+  }
+  const url = new URL(full);
+  const secure = url.protocol === 'https:';
+  return {
+    secure,
+    options: {
+      protocol: url.protocol,
+      hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      path: `${url.pathname}${url.search}`,
+      ...(url.username || url.password ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {}),
+    },
+  };
 }
 
 function decoder(encoding: string | undefined): Transform | undefined {
@@ -137,11 +183,16 @@ export function directRequest<T>(agents: DirectAgents, baseURL: string, config: 
       reject(new CanceledError(undefined, config as never));
       return;
     }
-    const url = new URL(directUrl(baseURL, config.url, config.params as Params | undefined));
-    const secure = url.protocol === 'https:';
+    const { secure, options } = requestTarget(directUrl(baseURL, config.url, config.params as Params | undefined));
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries((config.headers ?? {}) as Record<string, unknown>)) {
-      if (value !== undefined && value !== null) headers[name] = String(value);
+    // One pass: the values as strings, and which of the headers given defaults are set already.
+    let given = 0;
+    const source = (config.headers ?? {}) as Record<string, unknown>;
+    for (const name in source) {
+      const value = source[name];
+      if (value === undefined || value === null) continue;
+      headers[name] = String(value);
+      given |= DEFAULTED.get(name.toLowerCase()) ?? 0;
     }
     let body: Buffer | undefined;
     const data = config.data as unknown;
@@ -149,11 +200,11 @@ export function directRequest<T>(agents: DirectAgents, baseURL: string, config: 
     else if (Buffer.isBuffer(data)) body = data;
     else if (data !== undefined && data !== null) {
       body = Buffer.from(JSON.stringify(data));
-      if (!hasHeader(headers, 'content-type')) headers['Content-Type'] = 'application/json';
+      if (!(given & CONTENT_TYPE)) headers['Content-Type'] = 'application/json';
     }
-    if (!hasHeader(headers, 'accept')) headers.Accept = 'application/json, text/plain, */*';
-    if (!hasHeader(headers, 'user-agent')) headers['User-Agent'] = USER_AGENT;
-    if (!hasHeader(headers, 'accept-encoding')) headers['Accept-Encoding'] = 'gzip, compress, deflate, br';
+    if (!(given & ACCEPT)) headers.Accept = 'application/json, text/plain, */*';
+    if (!(given & USER_AGENT_SET)) headers['User-Agent'] = USER_AGENT;
+    if (!(given & ACCEPT_ENCODING)) headers['Accept-Encoding'] = 'gzip, compress, deflate, br';
     if (body) headers['Content-Length'] = String(body.length);
     const maxBody = config.maxBodyLength ?? -1;
     if (body && maxBody > -1 && body.length > maxBody) {
@@ -161,11 +212,10 @@ export function directRequest<T>(agents: DirectAgents, baseURL: string, config: 
       return;
     }
 
-    const req = (secure ? https : http).request(url, {
-      method: (config.method ?? 'GET').toUpperCase(),
-      headers,
-      agent: secure ? agents.https : agents.http,
-    });
+    options.method = (config.method ?? 'GET').toUpperCase();
+    options.headers = headers;
+    options.agent = secure ? agents.https : agents.http;
+    const req = (secure ? https : http).request(options);
     let settled = false;
     let responseBody: Readable | undefined;
     let timer: NodeJS.Timeout | undefined;

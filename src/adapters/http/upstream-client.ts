@@ -146,16 +146,6 @@ export class UpstreamClient {
     this.logger.info({ upstream: this.name, operation, attempt: count + 1, reason: err.response?.status ?? err.code }, 'upstream retry');
   }
 
-  /** What the axios instance would add to a call: its timeout and answer bound, and the headers. */
-  private withDefaults(config: AxiosRequestConfig, headers: Record<string, string>): AxiosRequestConfig {
-    return {
-      ...config,
-      timeout: config.timeout ?? this.options.timeoutMs,
-      maxContentLength: config.maxContentLength ?? this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
-      headers,
-    };
-  }
-
   /** The direct transport with the same retries as axios-retry gives the axios path. */
   private async sendDirect<T>(
     agents: DirectAgents,
@@ -209,12 +199,18 @@ export class UpstreamClient {
       });
     }
     const call = { operation, started: this.clock.nowMs(), requestId, permit };
-    const headers = { ...(config.headers as Record<string, string> | undefined), ...(requestId ? { 'X-Request-Id': requestId } : {}) };
+    const headers = { ...(config.headers as Record<string, string> | undefined) };
+    if (requestId) headers['X-Request-Id'] = requestId;
     try {
-      const res =
-        this.direct && isDirectConfig(config)
-          ? await this.sendDirect<T>(this.direct, this.withDefaults(config, headers), idempotent, operation)
-          : await this.http.request<T>({ ...config, headers, upstream: { operation, idempotent } } as AxiosRequestConfig);
+      let res: AxiosResponse<T>;
+      if (this.direct && isDirectConfig(config)) {
+        // `config` is this call's own copy (the rest of `req`): what the axios instance would add to
+        // it (timeout, answer bound, headers) is set on it, not on another copy.
+        config.headers = headers;
+        config.timeout ??= this.options.timeoutMs;
+        config.maxContentLength ??= this.options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+        res = await this.sendDirect<T>(this.direct, config, idempotent, operation);
+      } else res = await this.http.request<T>({ ...config, headers, upstream: { operation, idempotent } } as AxiosRequestConfig);
       this.judge.answered(call, res.status, hold);
       return { response: res, permit };
     } catch (err) {

@@ -5,7 +5,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import zlib from 'node:zlib';
-import { directRequest, directUrl, isDirectConfig, type DirectAgents } from '../../../src/adapters/http/direct-transport';
+import { directRequest, directUrl, isDirectConfig, requestTarget, type DirectAgents } from '../../../src/adapters/http/direct-transport';
 import { UpstreamClient } from '../../../src/adapters/http/upstream-client';
 import { SystemClock } from '../../../src/adapters/system/system-clock';
 import { proxyConfigured } from '../../../src/config/proxy-environment';
@@ -88,6 +88,36 @@ describe('direct upstream transport (node:http beneath the axios-shaped calls)',
     }
     const search = new URLSearchParams({ a: 'b c' });
     expect(directUrl('http://a.test', '/s', search)).to.equal(axios.getUri({ baseURL: 'http://a.test', url: '/s', params: search }));
+  });
+
+  it('sends every URL to the same host, port and path as parsing it with new URL would', () => {
+    const urls = [
+      'http://127.0.0.1:54321/functions/v1/conversation-manager/add-message',
+      'http://a.test/rest/v1/user_profiles?select=*&id=eq.1b4e28ba-2fa1-11d2-883f-0016d3cca427',
+      'HTTP://A.Test:80/x',
+      'https://a.test',
+      'https://a.test:8443/p?q=1&r=(a,b)',
+      'http://a.test/a b?c=d e',
+      "http://a.test/x?q=it's",
+      'http://a.test/a/../b/./c',
+      'http://a.test/a/%7e%zz',
+      'http://a.test/p#frag',
+      'http://a.test/é?é',
+      'http://user:p%40ss@a.test/x',
+      'http://[::1]:8080/x',
+      'http://a.test/x"<>`{}',
+    ];
+    for (const full of urls) {
+      const url = new URL(full);
+      const { secure, options } = requestTarget(full);
+      expect(secure, full).to.equal(url.protocol === 'https:');
+      expect(options.hostname, full).to.equal(url.hostname.replace(/^\[|\]$/g, ''));
+      expect(String(options.port ?? (secure ? 443 : 80)), full).to.equal(url.port || (secure ? '443' : '80'));
+      expect(options.path, full).to.equal(`${url.pathname}${url.search}`);
+      expect(options.auth, full).to.equal(
+        url.username ? `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` : undefined,
+      );
+    }
   });
 
   it('takes only the configs it handles as axios would; the rest go through axios', () => {
