@@ -13,7 +13,6 @@
  *   BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres   the PostgreSQL server of scenarios 6 and 7
  *                                                  (each makes a database of its own and drops it)
  */
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,6 +34,7 @@ import { openFileLimit } from './support/proc';
 import { removeKeys } from './support/redis-keys';
 import { markdownTable, type Figure } from './support/report';
 import { benchSecret, benchUsers } from './support/tokens';
+import { benchGatewaySettings } from './support/gateway-settings';
 
 const ROOT = path.resolve(__dirname, '../..');
 const SECRET_SETTINGS = new Set(
@@ -152,33 +152,7 @@ async function main(): Promise<void> {
     const users = benchUsers(USERS, secret, fakes.info.supabase);
     const redisUrl = process.env.BENCH_REDIS_URL;
     const redisPrefix = `bench-${process.pid}`;
-    const settings: Record<string, string> = {
-      SUPABASE_URL: fakes.info.supabase,
-      SUPABASE_ANON_KEY: 'bench-anon-key',
-      EDGE_FUNCTION_URL: fakes.info.edgeFunction,
-      LITELLM_URL: fakes.info.litellm,
-      LITELLM_MASTER_KEY: 'sk-bench-master-key',
-      JWT_SECRET_KEY: secret,
-      JWT_ALLOWED_ALGORITHMS: 'HS256',
-      ENABLE_METRICS: 'true',
-      // Production refuses public metrics; the bench scrapes them with this run's token.
-      METRICS_TOKEN: randomBytes(24).toString('base64url'),
-      LOG_LEVEL: 'info',
-      CONNECTION_POOL_SIZE: String(POOL_SIZE),
-      RATE_LIMIT_ANONYMOUS: '1000000',
-      RATE_LIMIT_CHAT: '1000000',
-      RATE_LIMIT_READS: '1000000',
-      RATE_LIMIT_WRITES: '1000000',
-      MAX_STREAMS_PER_USER: '1000',
-      ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: redisPrefix } : {}),
-      // Experiments: what one setting costs (e.g. BENCH_GATEWAY_ENV=LOG_LEVEL=warn,ENABLE_METRICS=false).
-      ...Object.fromEntries(
-        (process.env.BENCH_GATEWAY_ENV ?? '')
-          .split(',')
-          .filter((pair) => pair.includes('='))
-          .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
-      ),
-    };
+    const settings = benchGatewaySettings(fakes.info, secret, POOL_SIZE, redisUrl ? { url: redisUrl, prefix: redisPrefix } : undefined);
     const logFile = path.join(RESULTS, 'gateway.log');
     mkdirSync(RESULTS, { recursive: true });
     gateway = await startGateway({
@@ -192,7 +166,13 @@ async function main(): Promise<void> {
     reference = await RpcChild.start<{ url: string }>(
       path.join(__dirname, 'reference/reference-main.js'),
       ['orchestrator', fakes.info.litellm, fakes.info.edgeFunction, fakes.info.supabase],
-      { env: { ...process.env, BENCH_REFERENCE_SECRET: secret } },
+      {
+        env: { ...process.env, BENCH_REFERENCE_SECRET: secret },
+        // With BENCH_CPU_PROF the orchestrator is profiled too, for a side-by-side look.
+        ...(process.env.BENCH_CPU_PROF
+          ? { execArgv: ['--cpu-prof', '--cpu-prof-dir', RESULTS, '--cpu-prof-name', 'orchestrator.cpuprofile'] }
+          : {}),
+      },
     );
     progress(`bare node:http orchestrator (reference) pid ${reference.pid} on ${reference.info.url}`);
 

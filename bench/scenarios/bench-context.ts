@@ -11,10 +11,13 @@ import type { BenchUser } from '../support/tokens';
 /** What every scenario gets: the running processes, the users, the client's keep-alive agent. */
 /**
  * Chats each process serves before scenarios 1 and 5 measure: enough for V8 to finish optimising
- * the hot code (with 50, background compilation was still a fifth of the gateway's CPU in the
- * measured window, and a long-running server never pays it), the state scenario 2 measures in too.
+ * the hot code, which a long-running server has long done. The gateway is a far bigger program
+ * than the bare orchestrator and takes far longer: with `--trace-opt`, TurboFan still compiled
+ * about 0.8 ms per chat between chats 1,000 and 1,500 and 0.6 ms up to 2,000, then fell under
+ * 0.1 ms after 3,500; callgrind put 31 % of the gateway's instructions in compile jobs after 1,200
+ * (15 % for the orchestrator). 4,000 takes about 30 s; scenario 2 measures in the same state.
  */
-export const WARMUP_CHATS = Number(process.env.BENCH_WARMUP ?? 1000);
+export const WARMUP_CHATS = Number(process.env.BENCH_WARMUP ?? 4000);
 
 export interface BenchContext {
   root: string;

@@ -88,7 +88,11 @@ export class RpcChild<R = unknown> {
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.kill('SIGTERM');
+    // Disconnecting lets the helper exit by itself (so `--cpu-prof` writes its profile); SIGTERM
+    // after a grace period for one that does not.
+    this.child.disconnect();
+    const timer = setTimeout(() => this.child.kill('SIGTERM'), 5000);
     await exited;
+    clearTimeout(timer);
   }
 }

@@ -16,6 +16,10 @@ export interface GatewayOptions {
   cpuProfileDir?: string;
   /** Write a heap snapshot into this directory on SIGUSR2 (see `heapSnapshot()`). */
   heapSnapshotDir?: string;
+  /** A command the gateway runs under (e.g. valgrind and its options); `node` and its arguments follow it. */
+  wrapper?: string[];
+  /** How long to wait for `/health/live` at start-up (default 20 s; far longer under valgrind). */
+  startupSeconds?: number;
 }
 
 export interface GatewayProcess {
@@ -68,15 +72,21 @@ export async function startGateway(options: GatewayOptions): Promise<GatewayProc
     ...(options.heapSnapshotDir ? ['--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${options.heapSnapshotDir}`] : []),
     path.join(options.root, 'dist/src/main.js'),
   ];
-  const child = spawn(process.execPath, args, { cwd: options.root, env, stdio: ['ignore', log, log] });
+  const [command, ...prefix] = options.wrapper ?? [process.execPath];
+  const child = spawn(command as string, options.wrapper ? [...prefix, process.execPath, ...args] : args, {
+    cwd: options.root,
+    env,
+    stdio: ['ignore', log, log],
+  });
   closeSync(log);
   let exited: number | null | undefined;
   child.on('exit', (code) => (exited = code));
   const baseUrl = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 200; i += 1) {
+  const attempts = (options.startupSeconds ?? 20) * 10;
+  for (let i = 0; i < attempts; i += 1) {
     if (exited !== undefined) throw new Error(`the gateway exited with ${exited} at start-up: see ${options.logFile}`);
     if ((await get(`${baseUrl}/health/live`)) === 200) break;
-    if (i === 199) throw new Error(`the gateway did not answer /health/live within 20 s: see ${options.logFile}`);
+    if (i === attempts - 1) throw new Error(`the gateway did not answer /health/live within ${attempts / 10} s: see ${options.logFile}`);
     await sleep(100);
   }
   return {
