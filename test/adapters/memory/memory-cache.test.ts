@@ -27,4 +27,33 @@ describe('MemoryCache', () => {
     expect(await cache.get('a')).to.equal(1);
     expect(await cache.get('c')).to.equal(3);
   });
+
+  it("drops a user's entries by prefix without touching others, after evictions, expiries and overwrites", async () => {
+    const clock = new FakeClock();
+    const cache = new MemoryCache(clock, 4);
+    const u1 = 'user:11111111-1111-4111-8111-111111111111:';
+    const u2 = 'user:22222222-2222-4222-8222-222222222222:';
+    await cache.set(`${u1}profile`, 'p1', 60);
+    await cache.set(`${u1}balance`, 'b1', 1);
+    await cache.set(`${u2}profile`, 'p2', 60);
+    await cache.set(`${u1}profile`, 'p1 again', 60);
+    await cache.set('models', 'm', 60);
+    await cache.set(`${u1}usage:7`, 'u7', 60); // evicts the least recently used: u1 balance
+    clock.advanceSeconds(2);
+    expect(cache.size).to.equal(4);
+    await cache.deleteByPrefix(u1);
+    expect(cache.size).to.equal(2);
+    expect(await cache.get(`${u1}profile`)).to.equal(undefined);
+    expect(await cache.get(`${u1}usage:7`)).to.equal(undefined);
+    expect(await cache.get(`${u2}profile`)).to.equal('p2');
+    expect(await cache.get('models')).to.equal('m');
+    // The group is rebuilt from scratch after it was dropped.
+    await cache.set(`${u1}profile`, 'p1 new', 60);
+    await cache.deleteByPrefix('user:1111'); // not a whole group: the scan
+    expect(await cache.get(`${u1}profile`)).to.equal(undefined);
+    await cache.set(`${u1}profile`, 'p1 newest', 60);
+    await cache.delete(`${u1}profile`);
+    await cache.deleteByPrefix(u1);
+    expect(cache.size).to.equal(2);
+  });
 });
