@@ -3,6 +3,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { pipeline, Transform, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import { requestTarget } from './request-target';
 
 /**
  * One upstream call straight on `node:http` with the client's keep-alive agents, taking an axios
@@ -98,43 +99,6 @@ export function directUrl(baseURL: string | undefined, url = '', params?: Params
   const hash = full.indexOf('#');
   if (hash !== -1) full = full.slice(0, hash);
   return `${full}${full.includes('?') ? '&' : '?'}${query}`;
-}
-
-/**
- * Where a request goes, as `http.request` options. A URL whose path and query hold only characters
- * that `new URL` would leave as they are (and no dot segment to resolve) is split by hand: parsing
- * it costs more than the rest of preparing the call. Anything else is parsed, so it is sent exactly
- * as before.
- */
-const PLAIN_TARGET = /^(https?):\/\/([A-Za-z0-9.-]+)(?::(\d{1,5}))?(\/[A-Za-z0-9\-._~!$&()*+,;=:@/%?]*)?$/;
-const DOT_SEGMENT = /\/\.\.?(?:[/?]|$)/;
-
-interface Target {
-  secure: boolean;
-  options: http.RequestOptions;
-}
-
-export function requestTarget(full: string): Target {
-  const m = PLAIN_TARGET.exec(full);
-  if (m && !DOT_SEGMENT.test(m[4] ?? '') && !/%(?![0-9A-Fa-f]{2})/.test(m[4] ?? '')) {
-    const secure = m[1] === 'https';
-    return {
-      secure,
-      options: { protocol: `${m[1]}:`, hostname: (m[2] as string).toLowerCase(), port: m[3] ? Number(m[3]) : undefined, path: m[4] ?? '/' },
-    };
-  }
-  const url = new URL(full);
-  const secure = url.protocol === 'https:';
-  return {
-    secure,
-    options: {
-      protocol: url.protocol,
-      hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
-      port: url.port ? Number(url.port) : undefined,
-      path: `${url.pathname}${url.search}`,
-      ...(url.username || url.password ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {}),
-    },
-  };
 }
 
 function decoder(encoding: string | undefined): Transform | undefined {
