@@ -12,6 +12,11 @@ export class FakeClock implements Clock {
     return new Date(this.ms);
   }
 
+  /** Moves with `advanceMs`, like the wall clock: durations are what the test advanced. */
+  monotonicMs(): number {
+    return this.ms;
+  }
+
   nowSeconds(): number {
     return Math.floor(this.ms / 1000);
   }

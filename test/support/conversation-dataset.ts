@@ -25,6 +25,10 @@ export class SteppingClock implements Clock {
     this.ms += ms;
   }
 
+  monotonicMs(): number {
+    return this.ms;
+  }
+
   nowMs(): number {
     if (this.frozen) return this.ms;
     this.ms += 60_000;

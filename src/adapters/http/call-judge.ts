@@ -50,7 +50,7 @@ export class CallJudge {
 
   /** An HTTP answer. A held 2xx stays pending: its owner judges it later (a stream at its first token). */
   answered(call: UpstreamCall, status: number, hold: boolean): void {
-    const durationMs = this.clock.nowMs() - call.started;
+    const durationMs = this.clock.monotonicMs() - call.started;
     let outcome: CallOutcome = 'success';
     if (status >= 500 || status === 429) {
       outcome = 'server_error';
@@ -68,7 +68,7 @@ export class CallJudge {
 
   /** A call that got no HTTP answer: timeout, refused or reset connection, cancellation, an oversized body. */
   noAnswer(call: UpstreamCall, err: AxiosError | Error, signal: AbortSignal | undefined): AppError {
-    const durationMs = this.clock.nowMs() - call.started;
+    const durationMs = this.clock.monotonicMs() - call.started;
     const fields = { upstream: this.name, operation: call.operation, duration_ms: durationMs, request_id: call.requestId };
     const code = (err as AxiosError).code;
     const cancelled = axios.isCancel(err) || code === 'ERR_CANCELED';

@@ -198,7 +198,7 @@ export class UpstreamClient {
         details: { upstream: this.name },
       });
     }
-    const call = { operation, started: this.clock.nowMs(), requestId, permit };
+    const call = { operation, started: this.clock.monotonicMs(), requestId, permit };
     const headers = { ...(config.headers as Record<string, string> | undefined) };
     if (requestId) headers['X-Request-Id'] = requestId;
     try {

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { Clock } from '../../ports/clock.port';
 
 export class SystemClock implements Clock {
@@ -7,5 +8,9 @@ export class SystemClock implements Clock {
 
   now(): Date {
     return new Date();
+  }
+
+  monotonicMs(): number {
+    return performance.now();
   }
 }

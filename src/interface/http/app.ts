@@ -72,7 +72,7 @@ export function createApp(container: DependencyContainer, options: AppOptions = 
   });
   app.use(requestId(container.resolve<IdGenerator>(ID_GENERATOR)));
   app.use(requestLog(logger, clock));
-  app.use(requestMetrics(container.resolve<Metrics>(METRICS)));
+  app.use(requestMetrics(container.resolve<Metrics>(METRICS), clock));
   if (journal) app.use(recordRequests(journal, clock));
   // Outside the error handler, so large error bodies are compressed too; streams are never touched.
   app.use(compressJson());

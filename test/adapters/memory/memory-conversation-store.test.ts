@@ -23,6 +23,10 @@ class TickingClock implements Clock {
   now(): Date {
     return new Date(this.nowMs());
   }
+
+  monotonicMs(): number {
+    return this.ms;
+  }
 }
 
 function user(): UserContext {

@@ -31,7 +31,7 @@ export async function relayTurn(ctx: Context, turn: RecordedTurn, options: Relay
   const writer = new SseWriter(ctx.res, options.pingMs);
   const chunks = new ChatChunkFormatter(options.completionId, options.createdSeconds, placement, turn.stream_id);
   const { metrics, clock } = options;
-  const started = clock.nowMs();
+  const started = clock.monotonicMs();
   const requestId = ctx.state.requestId as string;
   let firstAt: number | null = null;
   let deltas = 0;
@@ -46,7 +46,7 @@ export async function relayTurn(ctx: Context, turn: RecordedTurn, options: Relay
         const { event } = entry;
         if (event.type === 'delta') {
           deltas += 1;
-          firstAt ??= clock.nowMs();
+          firstAt ??= clock.monotonicMs();
         } else if (event.type === 'error') {
           if (entry.cause !== undefined && !writer.isCommitted) throw entry.cause;
           end = event.code === 'SERVICE_SHUTTING_DOWN' ? 'aborted' : 'failed';
@@ -72,7 +72,7 @@ export async function relayTurn(ctx: Context, turn: RecordedTurn, options: Relay
     writer.dispose();
     throw err;
   } finally {
-    metrics.streamEnded(end, clock.nowMs() - started, firstAt === null ? null : firstAt - started, deltas);
+    metrics.streamEnded(end, clock.monotonicMs() - started, firstAt === null ? null : firstAt - started, deltas);
   }
   // From here on the response belongs to the stream, not to Koa.
   ctx.respond = false;
